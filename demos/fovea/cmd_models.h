@@ -1,0 +1,3 @@
+#pragma once
+/* `fovea models fetch|list|path` */
+int fv_cmd_models (int argc, char **argv);

@@ -1,0 +1,1 @@
+/* placeholder: the catalog lands here */
