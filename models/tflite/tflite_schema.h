@@ -1,0 +1,74 @@
+/* fovea — the parts of the TFLite schema (schema.fbs, version 3) the reader uses.
+ *
+ * Slot numbers are vtable slots: fields in declaration order, where a union field takes
+ * two slots (its _type byte, then the value). Enum values are the schema's numbers.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+enum { FV_TFL_MODEL_VERSION = 0, FV_TFL_MODEL_OPERATOR_CODES = 1, FV_TFL_MODEL_SUBGRAPHS = 2,
+       FV_TFL_MODEL_DESCRIPTION = 3, FV_TFL_MODEL_BUFFERS = 4 };
+
+enum { FV_TFL_OPCODE_DEPRECATED_BUILTIN = 0, FV_TFL_OPCODE_CUSTOM = 1,
+       FV_TFL_OPCODE_VERSION = 2, FV_TFL_OPCODE_BUILTIN = 3 };
+
+enum { FV_TFL_SUBGRAPH_TENSORS = 0, FV_TFL_SUBGRAPH_INPUTS = 1, FV_TFL_SUBGRAPH_OUTPUTS = 2,
+       FV_TFL_SUBGRAPH_OPERATORS = 3 };
+
+enum { FV_TFL_BUFFER_DATA = 0, FV_TFL_BUFFER_OFFSET = 1, FV_TFL_BUFFER_SIZE = 2 };
+
+enum { FV_TFL_TENSOR_SHAPE = 0, FV_TFL_TENSOR_TYPE = 1, FV_TFL_TENSOR_BUFFER = 2,
+       FV_TFL_TENSOR_NAME = 3, FV_TFL_TENSOR_QUANTIZATION = 4, FV_TFL_TENSOR_IS_VARIABLE = 5,
+       FV_TFL_TENSOR_SPARSITY = 6 };
+
+enum { FV_TFL_QUANT_MIN = 0, FV_TFL_QUANT_MAX = 1, FV_TFL_QUANT_SCALE = 2,
+       FV_TFL_QUANT_ZERO_POINT = 3, FV_TFL_QUANT_DETAILS_TYPE = 4 };
+
+enum { FV_TFL_SPARSITY_TRAVERSAL_ORDER = 0, FV_TFL_SPARSITY_BLOCK_MAP = 1,
+       FV_TFL_SPARSITY_DIM_METADATA = 2 };
+
+enum { FV_TFL_DIM_FORMAT = 0, FV_TFL_DIM_DENSE_SIZE = 1, FV_TFL_DIM_SEGMENTS_TYPE = 2,
+       FV_TFL_DIM_SEGMENTS = 3, FV_TFL_DIM_INDICES_TYPE = 4, FV_TFL_DIM_INDICES = 5 };
+
+/* SparseIndexVector union members; each is a table with one vector field "values" */
+enum { FV_TFL_INDEX_NONE = 0, FV_TFL_INDEX_INT32 = 1, FV_TFL_INDEX_UINT16 = 2,
+       FV_TFL_INDEX_UINT8 = 3 };
+
+enum { FV_TFL_OP_OPCODE_INDEX = 0, FV_TFL_OP_INPUTS = 1, FV_TFL_OP_OUTPUTS = 2,
+       FV_TFL_OP_BUILTIN_OPTIONS_TYPE = 3, FV_TFL_OP_BUILTIN_OPTIONS = 4,
+       FV_TFL_OP_CUSTOM_OPTIONS = 5, FV_TFL_OP_CUSTOM_OPTIONS_FORMAT = 6,
+       FV_TFL_OP_LARGE_CUSTOM_OPTIONS_OFFSET = 9, FV_TFL_OP_LARGE_CUSTOM_OPTIONS_SIZE = 10 };
+
+/* TensorType */
+enum { FV_TFL_FLOAT32 = 0, FV_TFL_FLOAT16 = 1, FV_TFL_INT32 = 2, FV_TFL_UINT8 = 3,
+       FV_TFL_INT64 = 4, FV_TFL_STRING = 5, FV_TFL_BOOL = 6, FV_TFL_INT16 = 7,
+       FV_TFL_INT8 = 9 };
+
+/* BuiltinOperator codes of the ops fovea runs */
+enum {
+  FV_TFL_ADD = 0, FV_TFL_AVERAGE_POOL_2D = 1, FV_TFL_CONCATENATION = 2, FV_TFL_CONV_2D = 3,
+  FV_TFL_DEPTHWISE_CONV_2D = 4, FV_TFL_DEPTH_TO_SPACE = 5, FV_TFL_DEQUANTIZE = 6,
+  FV_TFL_FULLY_CONNECTED = 9, FV_TFL_LOGISTIC = 14, FV_TFL_MAX_POOL_2D = 17, FV_TFL_MUL = 18,
+  FV_TFL_RELU = 19, FV_TFL_RELU6 = 21, FV_TFL_RESHAPE = 22, FV_TFL_RESIZE_BILINEAR = 23,
+  FV_TFL_CUSTOM = 32, FV_TFL_PAD = 34, FV_TFL_MEAN = 40, FV_TFL_STRIDED_SLICE = 45,
+  FV_TFL_PRELU = 54, FV_TFL_HARD_SWISH = 117, FV_TFL_DENSIFY = 124,
+};
+
+/* BuiltinOptions union member numbers (NONE = 0) */
+enum {
+  FV_TFL_OPT_NONE = 0, FV_TFL_OPT_CONV2D = 1, FV_TFL_OPT_DEPTHWISE_CONV2D = 2,
+  FV_TFL_OPT_POOL2D = 5, FV_TFL_OPT_FULLY_CONNECTED = 8, FV_TFL_OPT_CONCATENATION = 10,
+  FV_TFL_OPT_ADD = 11, FV_TFL_OPT_RESIZE_BILINEAR = 15, FV_TFL_OPT_RESHAPE = 17,
+  FV_TFL_OPT_MUL = 21, FV_TFL_OPT_PAD = 22, FV_TFL_OPT_REDUCER = 27,
+  FV_TFL_OPT_STRIDED_SLICE = 32, FV_TFL_OPT_DEQUANTIZE = 38, FV_TFL_OPT_HARD_SWISH = 91,
+  FV_TFL_OPT_DEPTH_TO_SPACE = 94, FV_TFL_OPT_DENSIFY = 99,
+};
+
+/* Readable names for messages; "BUILTIN_<n>" style fallbacks are the caller's. */
+const char *fv_tflite_builtin_name (gint32 code);   /* NULL when unknown */
+const char *fv_tflite_type_name (gint8 type);       /* NULL when unknown */
+
+G_END_DECLS
