@@ -203,8 +203,11 @@ fv_model_fold_constants (FvModel *model, GError **error)
       if (model->tensors[op->outputs[o]].is_const || is_model_output (model, op->outputs[o]))
         foldable = FALSE;
     if (!foldable) {
-      if (kept != i)
+      if (kept != i) {
+        /* move, not copy: a later failure frees every slot up to n_ops */
         model->ops[kept] = *op;
+        memset (op, 0, sizeof *op);
+      }
       kept++;
       continue;
     }
