@@ -1,0 +1,50 @@
+/* fovea — MAX_POOL_2D reference kernel.
+ *
+ * out[b, y, x, c] = act(max over the window cells (ky, kx) that lie inside the input of
+ *                       in[b, y*sh - pt + ky, x*sw - pl + kx, c])
+ * Input [N,H,W,C]; options: window, strides, padding SAME/VALID (TF rule; padded cells are
+ * left out of the max, never treated as 0), fused activation.
+ */
+#include "models/ops/ops_util.h"
+#include "models/ops/ref_kernels.h"
+
+#include <float.h>
+
+static void
+max_pool_2d_run (const FvKernelCtx *ctx)
+{
+  const FvPoolOptions *o = &ctx->op->options.pool;
+  FvPoolGeometry g;
+  if (!fv_ops_pool_geometry (ctx->model, ctx->op, &g, NULL))
+    return;
+  const float *in = ctx->inputs[0];
+  float *out = ctx->outputs[0];
+
+  int64_t begin, end;
+  fv_ops_task_range (g.n * g.oh, ctx, &begin, &end);
+  for (int64_t row = begin; row < end; row++) {
+    int64_t b = row / g.oh, oy = row % g.oh;
+    int64_t y0 = oy * o->stride_h - g.pad_t;
+    for (int64_t ox = 0; ox < g.ow; ox++) {
+      int64_t x0 = ox * o->stride_w - g.pad_l;
+      float *dst = out + ((b * g.oh + oy) * g.ow + ox) * g.c;
+      for (int64_t c = 0; c < g.c; c++)
+        dst[c] = -FLT_MAX;
+      for (int64_t iy = MAX (y0, 0); iy < MIN (y0 + o->filter_h, g.h); iy++)
+        for (int64_t ix = MAX (x0, 0); ix < MIN (x0 + o->filter_w, g.w); ix++) {
+          const float *src = in + ((b * g.h + iy) * g.w + ix) * g.c;
+          for (int64_t c = 0; c < g.c; c++)
+            if (dst[c] < src[c])
+              dst[c] = src[c];
+        }
+      for (int64_t c = 0; c < g.c; c++)
+        dst[c] = fv_activate (dst[c], o->activation);
+    }
+  }
+}
+
+const FvKernel fv_ref_kernel_max_pool_2d = {
+  .type = FV_OP_MAX_POOL_2D,
+  .prepare = fv_ops_pool_prepare,
+  .run = max_pool_2d_run,
+};
