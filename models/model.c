@@ -245,6 +245,18 @@ fv_model_validate (const FvModel *model, GError **error)
 {
   for (int i = 0; i < model->n_ops; i++) {
     const FvOp *op = &model->ops[i];
+    /* Kernels write nbytes of every output: a constant (perhaps a smaller sparse one) or
+     * one of the op's own inputs must never be an output. */
+    for (int o = 0; o < op->n_outputs; o++) {
+      int t = op->outputs[o];
+      if (t >= 0 && model->tensors[t].is_const)
+        return fv_op_error (error, model, op, FV_MODEL_ERROR_CORRUPT,
+                            "output %d is the constant tensor %d", o, t);
+      for (int j = 0; t >= 0 && j < op->n_inputs; j++)
+        if (op->inputs[j] == t)
+          return fv_op_error (error, model, op, FV_MODEL_ERROR_CORRUPT,
+                              "tensor %d is both input %d and output %d", t, j, o);
+    }
     const FvKernel *k = fv_ref_kernel (op->type);
     if (!k)
       return fv_op_error (error, model, op, FV_MODEL_ERROR_UNSUPPORTED,
@@ -252,7 +264,12 @@ fv_model_validate (const FvModel *model, GError **error)
     if (!k->prepare (model, op, error))
       return FALSE;
   }
-  for (int i = 0; i < model->n_inputs; i++)
+  for (int i = 0; i < model->n_inputs; i++) {
+    if (model->tensors[model->inputs[i]].is_const) {
+      g_set_error (error, FV_MODEL_ERROR, FV_MODEL_ERROR_CORRUPT,
+                   "input %d (tensor %d) is a constant", i, model->inputs[i]);
+      return FALSE;
+    }
     if (model->tensors[model->inputs[i]].dtype != FV_DTYPE_FLOAT32) {
       g_set_error (error, FV_MODEL_ERROR, FV_MODEL_ERROR_UNSUPPORTED,
                    "input %d (%s) is %s; only FLOAT32 model inputs are supported", i,
@@ -260,6 +277,7 @@ fv_model_validate (const FvModel *model, GError **error)
                    fv_dtype_name (model->tensors[model->inputs[i]].dtype));
       return FALSE;
     }
+  }
   return TRUE;
 }
 
