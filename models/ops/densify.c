@@ -110,6 +110,8 @@ populate (Densify *d, int level, int64_t prev, int64_t flat)
     d->next++;
     return;
   }
+  if (level >= FV_MAX_DIMS)   /* never: rank <= FV_MAX_DIMS; tells the compiler so */
+    return;
   const FvDimMetadata *dm = &t->sparsity->dim_metadata[level];
   int64_t size = t->shape[level];
   if (dm->format == FV_DIM_DENSE) {

@@ -129,7 +129,7 @@ gboolean
 fv_fb_u8 (const FvFbTable *t, int slot, guint8 def, guint8 *out, const char *what,
           GError **error)
 {
-  size_t p;
+  size_t p = 0;
   if (!field_pos (t, slot, 1, &p, what, error))
     return FALSE;
   *out = p ? t->buf->data[p] : def;
@@ -162,7 +162,7 @@ gboolean
 fv_fb_u32 (const FvFbTable *t, int slot, guint32 def, guint32 *out, const char *what,
            GError **error)
 {
-  size_t p;
+  size_t p = 0;
   if (!field_pos (t, slot, 4, &p, what, error))
     return FALSE;
   *out = p ? rd32 (t->buf->data + p) : def;
@@ -184,7 +184,7 @@ gboolean
 fv_fb_u64 (const FvFbTable *t, int slot, guint64 def, guint64 *out, const char *what,
            GError **error)
 {
-  size_t p;
+  size_t p = 0;
   if (!field_pos (t, slot, 8, &p, what, error))
     return FALSE;
   *out = p ? rd64 (t->buf->data + p) : def;
@@ -208,7 +208,7 @@ gboolean
 fv_fb_table (const FvFbTable *t, int slot, FvFbTable *sub, gboolean *present,
              const char *what, GError **error)
 {
-  size_t p, tgt;
+  size_t p = 0, tgt = 0;   /* set on success; zeroed so -O3 sees them initialised */
   *present = FALSE;
   if (!field_pos (t, slot, 4, &p, what, error))
     return FALSE;
@@ -245,7 +245,7 @@ gboolean
 fv_fb_vector (const FvFbTable *t, int slot, size_t elem_size, FvFbVector *vec,
               const char *what, GError **error)
 {
-  size_t p, tgt;
+  size_t p = 0, tgt = 0;   /* set on success; zeroed so -O3 sees them initialised */
   memset (vec, 0, sizeof *vec);
   vec->buf = t->buf;
   vec->elem_size = elem_size;
@@ -262,8 +262,8 @@ gboolean
 fv_fb_string (const FvFbTable *t, int slot, const char **str, guint32 *len, const char *what,
               GError **error)
 {
-  size_t p, tgt;
-  FvFbVector v;
+  size_t p = 0, tgt = 0;   /* set on success; zeroed so -O3 sees them initialised */
+  FvFbVector v = { 0 };
   *str = NULL;
   if (len)
     *len = 0;
@@ -288,7 +288,7 @@ gboolean
 fv_fb_vector_table (const FvFbVector *vec, guint32 i, FvFbTable *sub, const char *what,
                     GError **error)
 {
-  size_t tgt;
+  size_t tgt = 0;
   if (i >= vec->len || vec->elem_size != 4)
     return corrupt (error, "%s: element %u out of range", what, i);
   return follow (vec->buf, vec->pos + 4 * (size_t) i, &tgt, what, error)
