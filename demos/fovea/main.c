@@ -1,4 +1,5 @@
 /* fovea — the command-line tool: dispatches `fovea <command> ...` to its subcommand. */
+#include "demos/fovea/cmd_bench.h"
 #include "demos/fovea/cmd_model.h"
 #include "demos/fovea/cmd_models.h"
 
@@ -9,6 +10,7 @@ static const char usage[] =
   "usage: fovea COMMAND ...\n"
   "  models fetch|list|path   get the MediaPipe models from their pinned npm packages\n"
   "  model info|run|bench     inspect, run and time one model\n"
+  "  bench graph              graph runtime overhead and throughput\n"
   "Run `fovea COMMAND --help` for a command's options.\n";
 
 int
@@ -18,6 +20,8 @@ main (int argc, char **argv)
     return fv_cmd_models (argc - 1, argv + 1);
   if (argc >= 2 && strcmp (argv[1], "model") == 0)
     return fv_cmd_model (argc - 1, argv + 1);
+  if (argc >= 2 && strcmp (argv[1], "bench") == 0)
+    return fv_cmd_bench (argc - 1, argv + 1);
   if (argc >= 2 && (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)) {
     fputs (usage, stdout);
     return 0;
