@@ -1,0 +1,45 @@
+/* Every catalogued model but pose_landmark_heavy on the "cpu" backend against "ref" and
+ * against TFLite's golden outputs (see cpu_models_check.h). */
+#include "cpu_models_check.h"
+
+#define MODEL_TEST(n) \
+  static void test_##n (void **state) { cpu_models_check (#n); }
+MODEL_TEST (face_detection_short_range)
+MODEL_TEST (face_detection_full_range)
+MODEL_TEST (face_detection_full_range_sparse)
+MODEL_TEST (face_landmark)
+MODEL_TEST (face_landmark_with_attention)
+MODEL_TEST (palm_detection_lite)
+MODEL_TEST (palm_detection_full)
+MODEL_TEST (hand_landmark_lite)
+MODEL_TEST (hand_landmark_full)
+MODEL_TEST (pose_detection)
+MODEL_TEST (pose_landmark_lite)
+MODEL_TEST (pose_landmark_full)
+MODEL_TEST (selfie_segmentation)
+MODEL_TEST (selfie_segmentation_landscape)
+
+int
+main (void)
+{
+  cpu_models_load_manifest ();
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_face_detection_short_range),
+    cmocka_unit_test (test_face_detection_full_range),
+    cmocka_unit_test (test_face_detection_full_range_sparse),
+    cmocka_unit_test (test_face_landmark),
+    cmocka_unit_test (test_face_landmark_with_attention),
+    cmocka_unit_test (test_palm_detection_lite),
+    cmocka_unit_test (test_palm_detection_full),
+    cmocka_unit_test (test_hand_landmark_lite),
+    cmocka_unit_test (test_hand_landmark_full),
+    cmocka_unit_test (test_pose_detection),
+    cmocka_unit_test (test_pose_landmark_lite),
+    cmocka_unit_test (test_pose_landmark_full),
+    cmocka_unit_test (test_selfie_segmentation),
+    cmocka_unit_test (test_selfie_segmentation_landscape),
+  };
+  int rc = cmocka_run_group_tests (tests, NULL, NULL);
+  g_array_free (checks, TRUE);
+  return rc;
+}
