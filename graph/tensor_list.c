@@ -1,6 +1,8 @@
 /* fovea — the tensor-list payload. */
 #include "graph/tensor_list.h"
 
+#include "graph/packet_vector.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,4 +76,48 @@ fv_packet_get_tensors (const FvPacket *packet)
   if (!packet || fv_packet_type (packet) != fv_type_tensors ())
     return NULL;
   return fv_packet_get (packet);
+}
+
+gboolean
+fv_packet_read_floats (const FvPacket *packet, float *out, gsize n, const char *what,
+                       GError **error)
+{
+  const FvTensorList *tensors = fv_packet_get_tensors (packet);
+  if (tensors) {
+    if (tensors->n < 1 || tensors->tensors[0].n != n || !tensors->tensors[0].data) {
+      g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_TYPE,
+                   "%s: expected one tensor of %" G_GSIZE_FORMAT " floats, got %d tensor(s) of "
+                   "%" G_GSIZE_FORMAT " floats", what, n, tensors->n,
+                   tensors->n > 0 ? tensors->tensors[0].n : (gsize) 0);
+      return FALSE;
+    }
+    memcpy (out, tensors->tensors[0].data, n * sizeof (float));
+    return TRUE;
+  }
+  const GPtrArray *items = fv_packet_get_vector (packet);
+  if (items) {
+    if (items->len != n) {
+      g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_TYPE,
+                   "%s: expected %" G_GSIZE_FORMAT " values, got %u", what, n, items->len);
+      return FALSE;
+    }
+    for (guint i = 0; i < items->len; i++) {
+      const FvPacket *p = g_ptr_array_index ((GPtrArray *) items, i);
+      FvTypeId t = p ? fv_packet_type (p) : FV_TYPE_INVALID;
+      if (t == FV_TYPE_FLOAT)
+        out[i] = fv_packet_get_float (p);
+      else if (t == FV_TYPE_DOUBLE)
+        out[i] = (float) fv_packet_get_double (p);
+      else {
+        g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_TYPE,
+                     "%s: value %u is a '%s', not a float", what, i, fv_type_name (t));
+        return FALSE;
+      }
+    }
+    return TRUE;
+  }
+  g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_TYPE,
+               "%s: expected a \"tensors\" packet with %" G_GSIZE_FORMAT " floats, got \"%s\"",
+               what, n, packet ? fv_type_name (fv_packet_type (packet)) : "nothing");
+  return FALSE;
 }

@@ -34,6 +34,13 @@ void fv_tensor_list_free (FvTensorList *list);
 FvPacket *fv_packet_new_tensors (FvTensorList *list);            /* transfer full */
 const FvTensorList *fv_packet_get_tensors (const FvPacket *packet); /* NULL if another type */
 
+/* Copies a short fixed-size float array (ImageToTensor's LETTERBOX_PADDING [4] and MATRIX
+ * [16] travel this way) out of @packet: a "tensors" packet whose first tensor holds exactly
+ * @n floats, or a "packet_vector" of @n "float"/"double" packets. FALSE with @error naming
+ * @what when the packet is missing, of another type or of another size. */
+gboolean fv_packet_read_floats (const FvPacket *packet, float *out, gsize n, const char *what,
+                                GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FvTensorList, fv_tensor_list_free)
 
 G_END_DECLS
