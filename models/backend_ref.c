@@ -2,12 +2,10 @@
  * planned arena. It is the oracle every faster backend is compared with. */
 #include "models/backend.h"
 
+#include "models/arena.h"
 #include "models/kernel.h"
-#include "models/memory_planner.h"
 
-#include <string.h>
-
-/* Per-op pointers resolved at prepare, so run() only loops. */
+/* Per-op kernel and context resolved at prepare, so run() only loops. */
 typedef struct {
   const FvKernel *kernel;
   FvKernelCtx ctx;
@@ -15,23 +13,9 @@ typedef struct {
 
 struct _FvBackendState {
   const FvModel *model;
-  FvMemoryPlan *plan;
-  guint8 *arena;
+  FvArena *arena;
   RefStep *steps;
-  const void **in_ptrs;   /* one block for every op's input pointers */
-  void **out_ptrs;
 };
-
-static void *
-tensor_ptr (FvBackendState *s, int t)
-{
-  if (t < 0)
-    return NULL;
-  const FvTensor *tensor = &s->model->tensors[t];
-  if (tensor->is_const)
-    return tensor->data;
-  return s->plan->offsets[t] == FV_PLAN_NONE ? NULL : s->arena + s->plan->offsets[t];
-}
 
 static void ref_free (FvBackendState *s);
 
@@ -40,22 +24,12 @@ ref_prepare (const FvModel *model, const FvBackendOptions *options, GError **err
 {
   FvBackendState *s = g_new0 (FvBackendState, 1);
   s->model = model;
-  s->plan = fv_memory_plan_new (model, 64, options && options->preserve_all_tensors);
-  s->arena = fv_aligned_alloc0 (s->plan->arena_bytes);
+  s->steps = g_new0 (RefStep, model->n_ops + 1);
+  s->arena = fv_arena_new (model, options && options->preserve_all_tensors, error);
   if (!s->arena) {
-    g_set_error (error, FV_MODEL_ERROR, FV_MODEL_ERROR_ARGUMENT,
-                 "cannot allocate a %zu-byte activation arena", s->plan->arena_bytes);
     ref_free (s);
     return NULL;
   }
-  size_t n_in = 0, n_out = 0;
-  for (int o = 0; o < model->n_ops; o++)
-    n_in += (size_t) model->ops[o].n_inputs, n_out += (size_t) model->ops[o].n_outputs;
-  s->in_ptrs = g_new0 (const void *, n_in + 1);
-  s->out_ptrs = g_new0 (void *, n_out + 1);
-  s->steps = g_new0 (RefStep, model->n_ops + 1);
-  const void **in = s->in_ptrs;
-  void **out = s->out_ptrs;
   for (int o = 0; o < model->n_ops; o++) {
     const FvOp *op = &model->ops[o];
     const FvKernel *k = fv_ref_kernel (op->type);
@@ -65,13 +39,8 @@ ref_prepare (const FvModel *model, const FvBackendOptions *options, GError **err
       ref_free (s);
       return NULL;
     }
-    for (int i = 0; i < op->n_inputs; i++)
-      in[i] = tensor_ptr (s, op->inputs[i]);
-    for (int i = 0; i < op->n_outputs; i++)
-      out[i] = tensor_ptr (s, op->outputs[i]);
-    s->steps[o] = (RefStep) { k, { model, op, in, out, 0, 1 } };
-    in += op->n_inputs;
-    out += op->n_outputs;
+    s->steps[o] = (RefStep) { k, { model, op, fv_arena_op_inputs (s->arena, o),
+                                   fv_arena_op_outputs (s->arena, o), 0, 1 } };
   }
   return s;
 }
@@ -87,15 +56,13 @@ ref_run (FvBackendState *s, GError **error)
 static float *
 ref_tensor_data (FvBackendState *s, int t)
 {
-  if (t < 0 || t >= s->model->n_tensors || s->model->tensors[t].is_const)
-    return NULL;
-  return tensor_ptr (s, t);
+  return fv_arena_activation (s->arena, t);
 }
 
 static size_t
 ref_arena_bytes (FvBackendState *s)
 {
-  return s->plan->arena_bytes;
+  return s->arena->plan->arena_bytes;
 }
 
 static void
@@ -103,11 +70,8 @@ ref_free (FvBackendState *s)
 {
   if (!s)
     return;
-  fv_memory_plan_free (s->plan);
-  fv_aligned_free (s->arena);
+  fv_arena_free (s->arena);
   g_free (s->steps);
-  g_free (s->in_ptrs);
-  g_free (s->out_ptrs);
   g_free (s);
 }
 

@@ -17,7 +17,7 @@
 #include "models/cpu/max_pool.h"
 #include "models/cpu/thread_pool.h"
 #include "models/kernel.h"
-#include "models/memory_planner.h"
+#include "models/arena.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -53,27 +53,13 @@ typedef struct {
 
 struct _FvBackendState {
   const FvModel *model;
-  FvMemoryPlan *plan;
-  guint8 *arena;
+  FvArena *arena;
   CpuStep *steps;
-  const void **in_ptrs;
-  void **out_ptrs;
   int n_threads;
   FvCpuPool *pool;          /* NULL with one thread */
   float *scratch;           /* [n_threads][scratch_stride]: im2col rows, per thread */
   size_t scratch_stride;    /* floats */
 };
-
-static void *
-tensor_ptr (FvBackendState *s, int t)
-{
-  if (t < 0)
-    return NULL;
-  const FvTensor *tensor = &s->model->tensors[t];
-  if (tensor->is_const)
-    return tensor->data;
-  return s->plan->offsets[t] == FV_PLAN_NONE ? NULL : s->arena + s->plan->offsets[t];
-}
 
 /* options->n_threads when set, else $FOVEA_NUM_THREADS, else the online CPUs (at most 8). */
 static int
@@ -129,29 +115,17 @@ cpu_prepare (const FvModel *model, const FvBackendOptions *options, GError **err
     if (!k->prepare (model, op, error))
       goto fail;
   }
-  s->plan = fv_memory_plan_new (model, 64, options && options->preserve_all_tensors);
-  s->arena = g_aligned_alloc0 (MAX (s->plan->arena_bytes, 1), 1, 64);
-
-  size_t n_in = 0, n_out = 0;
-  for (int o = 0; o < model->n_ops; o++)
-    n_in += (size_t) model->ops[o].n_inputs, n_out += (size_t) model->ops[o].n_outputs;
-  s->in_ptrs = g_new0 (const void *, n_in + 1);
-  s->out_ptrs = g_new0 (void *, n_out + 1);
+  s->arena = fv_arena_new (model, options && options->preserve_all_tensors, error);
+  if (!s->arena)
+    goto fail;
   s->steps = g_new0 (CpuStep, model->n_ops + 1);
-  const void **in = s->in_ptrs;
-  void **out = s->out_ptrs;
   for (int o = 0; o < model->n_ops; o++) {
     const FvOp *op = &model->ops[o];
     CpuStep *step = &s->steps[o];
-    for (int i = 0; i < op->n_inputs; i++)
-      in[i] = tensor_ptr (s, op->inputs[i]);
-    for (int i = 0; i < op->n_outputs; i++)
-      out[i] = tensor_ptr (s, op->outputs[i]);
     step->state = s;
     step->kernel = fv_ref_kernel (op->type);
-    step->ctx = (FvKernelCtx) { model, op, in, out, 0, 1 };
-    in += op->n_inputs;
-    out += op->n_outputs;
+    step->ctx = (FvKernelCtx) { model, op, fv_arena_op_inputs (s->arena, o),
+                                fv_arena_op_outputs (s->arena, o), 0, 1 };
 
     if (op->type == FV_OP_CONV_2D && fv_cpu_conv_supports (model, op)) {
       if (!fv_cpu_conv_init (&step->conv, model, op, error))
@@ -246,15 +220,13 @@ cpu_run (FvBackendState *s, GError **error)
 static float *
 cpu_tensor_data (FvBackendState *s, int t)
 {
-  if (t < 0 || t >= s->model->n_tensors || s->model->tensors[t].is_const)
-    return NULL;
-  return tensor_ptr (s, t);
+  return fv_arena_activation (s->arena, t);
 }
 
 static size_t
 cpu_arena_bytes (FvBackendState *s)
 {
-  return s->plan->arena_bytes;
+  return s->arena->plan->arena_bytes;
 }
 
 static void
@@ -270,13 +242,9 @@ cpu_free (FvBackendState *s)
       else if (s->steps[o].kind == STEP_DEPTHWISE)
         fv_cpu_depthwise_clear (&s->steps[o].dw);
     }
-  if (s->plan)
-    fv_memory_plan_free (s->plan);
-  g_aligned_free (s->arena);
+  fv_arena_free (s->arena);
   g_aligned_free (s->scratch);
   g_free (s->steps);
-  g_free (s->in_ptrs);
-  g_free (s->out_ptrs);
   g_free (s);
 }
 
