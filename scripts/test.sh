@@ -20,6 +20,9 @@ tsan_rc=0
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 ${TSAN_OPTIONS:-}" \
   meson test -C build-tsan --suite graph --print-errorlogs --num-processes "$jobs" || tsan_rc=$?
 
+install_rc=0
+./scripts/check-install.sh build || install_rc=$?
+
 summary() {  # "N passed, N failed" from meson's JSON test log
   python3 - "$1" <<'PY'
 import json, sys
@@ -35,4 +38,4 @@ PY
 echo
 echo "asan+ubsan: $(summary build-asan/meson-logs/testlog.json)"
 echo "tsan:       $(summary build-tsan/meson-logs/testlog.json)"
-[ $asan_rc -eq 0 ] && [ $tsan_rc -eq 0 ]
+[ $asan_rc -eq 0 ] && [ $tsan_rc -eq 0 ] && [ $install_rc -eq 0 ]
