@@ -1,3 +1,3 @@
 #pragma once
-/* `fovea bench graph`: benchmarks that are not tied to one model. */
+/* `fovea bench graph` (the graph runtime) and `fovea bench SOLUTION IMAGE` (a solution). */
 int fv_cmd_bench (int argc, char **argv);

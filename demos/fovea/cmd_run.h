@@ -1,0 +1,16 @@
+#pragma once
+/* `fovea run SOLUTION INPUT...`: a solution over image files and folders, results as JSON. */
+#include <glib.h>
+
+#include "graph/config.h"
+
+int fv_cmd_run (int argc, char **argv);
+
+/* Resolves @arg (a built-in solution name or a .pbtxt path) into a runnable graph text for
+ * still images: the "key=value" settings of @set (may be NULL) applied, and
+ * static_image_mode=true added when the solution has that option and @set leaves it alone.
+ * *name_out (may be NULL) gets the solution's name (transfer full). On failure prints one
+ * line prefixed by @prog on stderr, sets *status (2: unknown solution or bad setting, 1:
+ * other failure) and returns NULL. transfer full. */
+char *fv_cli_solution_text (const char *prog, const char *arg, char **set, char **name_out,
+                            int *status);
