@@ -40,7 +40,7 @@ run_solution (const char *type, const FvImage *image)
   assert_true (fv_graph_start (g, &error));
   FvImage *copy = fv_image_convert (image, FV_IMAGE_RGB24, &error);
   assert_non_null (copy);
-  assert_true (fv_graph_add_packet (g, "image", fv_packet_at (fv_packet_new_image (copy), 0), &error));
+  assert_true (fv_graph_add_packet (g, "image", fv_packet_stamp (fv_packet_new_image (copy), 0), &error));
   fv_graph_close_all_inputs (g, NULL);
   FvPacket *out = NULL;
   FvDetections *result = NULL;
