@@ -1,0 +1,129 @@
+/* Test helper: runs the face_mesh solutions over frames (see face_mesh_run.h). */
+#include "tests/solutions/face_mesh_run.h"
+
+#include <string.h>
+
+#include "calculators/image/image_io.h"
+#include "graph/config.h"
+#include "graph/fovea-graph.h"
+#include "graph/packet_vector.h"
+
+gboolean
+fm_register_solutions (GError **error)
+{
+  const char *files[] = { "face_detection.pbtxt", "face_mesh.pbtxt", "face_mesh_refine.pbtxt" };
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (FOVEA_SOURCE_ROOT, "graph", "solutions",
+                                                files[i], NULL);
+      g_autofree char *text = NULL;
+      if (!g_file_get_contents (path, &text, NULL, error)
+          || !fv_subgraph_register_text (text, path, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  FmRun *run;
+  GMutex lock;
+} Collect;
+
+static gboolean
+on_landmarks (FvPacket *packet, gpointer user_data, GError **error)
+{
+  Collect *c = user_data;
+  gint64 ts = fv_packet_timestamp (packet);
+  const GPtrArray *faces = fv_packet_get_vector (packet);
+  if (ts < 0 || ts >= c->run->n_frames || faces == NULL)
+    {
+      g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID,
+                   "unexpected MULTI_FACE_LANDMARKS packet at %" G_GINT64_FORMAT, ts);
+      return FALSE;
+    }
+  g_mutex_lock (&c->lock);
+  for (guint i = 0; i < faces->len; i++)
+    {
+      const FvLandmarks *src = fv_packet_get_landmarks (g_ptr_array_index (faces, i));
+      FvLandmarks *copy = fv_landmarks_new (src->n);
+      memcpy (copy->items, src->items, sizeof (FvLandmark) * (gsize) src->n);
+      copy->score = src->score;
+      g_ptr_array_add (c->run->faces[ts], copy);
+    }
+  g_mutex_unlock (&c->lock);
+  return TRUE;
+}
+
+/* The frames let through to the detector (the solution's internal "gated_image" stream). */
+static gboolean
+on_detector_input (FvPacket *packet, gpointer user_data, GError **error)
+{
+  Collect *c = user_data;
+  g_mutex_lock (&c->lock);
+  c->run->detector_runs++;
+  g_mutex_unlock (&c->lock);
+  return TRUE;
+}
+
+FmRun *
+fm_run (const char *type, FvImage *const *frames, int n_frames, gboolean static_mode,
+        const char *options, GError **error)
+{
+  g_autofree char *cfg = g_strdup_printf (
+    "input_stream: 'IMAGE:image'\n"
+    "output_stream: 'MULTI_FACE_LANDMARKS:landmarks'\n"
+    "output_stream: 'DETECTIONS:detections'\n"
+    "node {\n"
+    "  calculator: '%s'\n"
+    "  input_stream: 'IMAGE:image'\n"
+    "  output_stream: 'MULTI_FACE_LANDMARKS:landmarks'\n"
+    "  output_stream: 'DETECTIONS:detections'\n"
+    "  node_options { [type.googleapis.com/fovea.%sOptions] { static_image_mode: %s %s } }\n"
+    "}\n", type, type, static_mode ? "true" : "false", options ? options : "");
+  /* inner streams are renamed "<node's canonical name, lowercase>__<name>" */
+  g_autofree char *lower = g_ascii_strdown (type, -1);
+  g_autofree char *gated = g_strconcat (lower, "__gated_image", NULL);
+  FmRun *run = g_new0 (FmRun, 1);
+  run->n_frames = n_frames;
+  run->faces = g_new0 (GPtrArray *, (gsize) n_frames);
+  for (int i = 0; i < n_frames; i++)
+    run->faces[i] = g_ptr_array_new_with_free_func ((GDestroyNotify) fv_landmarks_free);
+  Collect c = { .run = run };
+  g_mutex_init (&c.lock);
+  FvGraph *g = fv_graph_new_from_string (cfg, NULL, error);
+  gboolean ok = g != NULL
+                && fv_graph_observe (g, "landmarks", on_landmarks, &c, error)
+                && fv_graph_observe (g, gated, on_detector_input, &c, error)
+                && fv_graph_start (g, error);
+  for (int i = 0; ok && i < n_frames; i++)
+    {
+      FvImage *copy = fv_image_convert (frames[i], FV_IMAGE_RGB24, error);
+      ok = copy != NULL
+           && fv_graph_add_packet (g, "image", fv_packet_stamp (fv_packet_new_image (copy), i),
+                                   error);
+    }
+  if (g != NULL)
+    {
+      if (ok)
+        ok = fv_graph_close_all_inputs (g, error) && fv_graph_wait_until_done (g, error);
+      fv_graph_free (g);
+    }
+  g_mutex_clear (&c.lock);
+  if (!ok)
+    {
+      fm_run_free (run);
+      return NULL;
+    }
+  return run;
+}
+
+void
+fm_run_free (FmRun *run)
+{
+  if (run == NULL)
+    return;
+  for (int i = 0; i < run->n_frames; i++)
+    g_ptr_array_unref (run->faces[i]);
+  g_free (run->faces);
+  g_free (run);
+}
