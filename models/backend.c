@@ -2,8 +2,15 @@
 #include "models/backend.h"
 
 #include "models/cpu/backend_cpu.h"
+#include "models/opencl/backend_opencl.h"
 
 #include <string.h>
+
+const char *
+fv_backend_known_names (void)
+{
+  return "cpu, ref, opencl";
+}
 
 const FvBackend *
 fv_backend_find (const char *name)
@@ -14,5 +21,7 @@ fv_backend_find (const char *name)
     return fv_backend_cpu ();
   if (g_str_equal (name, "ref"))
     return fv_backend_ref ();
+  if (g_str_equal (name, "opencl"))
+    return fv_backend_opencl ();
   return NULL;
 }

@@ -1,0 +1,883 @@
+/* fovea — the OpenCL model backend: per-op kernel launches bound at prepare over one
+ * planned activation buffer (see backend_opencl.h). */
+#include "models/opencl/backend_opencl.h"
+
+#include "gpu/buffer.h"
+#include "gpu/program.h"
+#include "models/kernel.h"
+#include "models/memory_planner.h"
+
+#include <string.h>
+
+/* One kernel launch with every argument already set. */
+typedef struct {
+  cl_kernel kernel;
+  cl_uint dim;
+  size_t global[2];
+} OclLaunch;
+
+struct _FvBackendState {
+  const FvModel *model;
+  FvGpuDevice *dev;
+  FvMemoryPlan *plan;
+  FvGpuBuffer *arena;
+  void *host;                 /* the arena's mapped host view; NULL while the device has it */
+  FvGpuBuffer **consts;       /* [n_tensors]: device copy of each float constant an op reads */
+  GPtrArray *op_buffers;      /* FvGpuBuffer: per-op tables (landmark subsets) */
+  GArray *launches;           /* OclLaunch, in op order */
+  gboolean has_fp64;
+};
+
+/* Sets a kernel's arguments in order, keeping the first failure. */
+typedef struct {
+  cl_kernel k;
+  cl_uint i;
+  cl_int status;
+} ArgList;
+
+static void
+arg (ArgList *a, size_t size, const void *value)
+{
+  if (a->status == CL_SUCCESS)
+    a->status = clSetKernelArg (a->k, a->i, size, value);
+  a->i++;
+}
+
+static void
+arg_int (ArgList *a, int v)
+{
+  cl_int x = v;
+  arg (a, sizeof x, &x);
+}
+
+static void
+arg_float (ArgList *a, float v)
+{
+  cl_float x = v;
+  arg (a, sizeof x, &x);
+}
+
+static void
+arg_int8 (ArgList *a, const int v[8])
+{
+  cl_int8 x;
+  for (int i = 0; i < 8; i++)
+    x.s[i] = v[i];
+  arg (a, sizeof x, &x);
+}
+
+static void
+arg_mem (ArgList *a, cl_mem m)
+{
+  arg (a, sizeof m, &m);
+}
+
+/* A tensor operand: its buffer and its offset in floats (constants start at 0). The
+ * tensor's presence was checked by fv_model_validate; absent optional inputs never reach
+ * here. */
+static void
+arg_tensor (ArgList *a, FvBackendState *s, int t)
+{
+  if (s->model->tensors[t].is_const) {
+    arg_mem (a, s->consts[t]->mem);
+    arg_int (a, 0);
+  } else {
+    arg_mem (a, s->arena->mem);
+    arg_int (a, (int) (s->plan->offsets[t] / sizeof (float)));
+  }
+}
+
+/* An optional operand (bias): the buffer, the offset and a has-it flag; a missing one
+ * binds the output buffer, which the kernel then never reads. */
+static void
+arg_optional (ArgList *a, FvBackendState *s, const FvOp *op, int i)
+{
+  if (i < op->n_inputs && op->inputs[i] >= 0) {
+    arg_tensor (a, s, op->inputs[i]);
+    arg_int (a, 1);
+  } else {
+    arg_mem (a, s->arena->mem);
+    arg_int (a, 0);
+    arg_int (a, 0);
+  }
+}
+
+/* Appends a launch of @kernel_name from ops/@program and returns its argument list. */
+static gboolean
+launch_new (FvBackendState *s, const FvOp *op, const char *program, const char *kernel_name,
+            size_t g0, size_t g1, ArgList *a, GError **error)
+{
+  g_autofree char *name = g_strdup_printf ("ops/%s", program);
+  const char *options = (s->has_fp64 && g_str_equal (program, "pool.cl")) ? "-DFV_HAVE_FP64" : NULL;
+  cl_kernel k = fv_gpu_kernel_new (s->dev, name, kernel_name, options, error);
+  if (!k) {
+    g_prefix_error (error, "%s (op %d): ", fv_op_type_name (op->type), (int) (op - s->model->ops));
+    return FALSE;
+  }
+  OclLaunch l = { k, g1 ? 2 : 1, { MAX (g0, 1), MAX (g1, 1) } };
+  g_array_append_val (s->launches, l);
+  *a = (ArgList) { k, 0, CL_SUCCESS };
+  return TRUE;
+}
+
+static gboolean
+args_done (const ArgList *a, FvBackendState *s, const FvOp *op, GError **error)
+{
+  if (a->status == CL_SUCCESS)
+    return TRUE;
+  fv_gpu_set_cl_error (error, "clSetKernelArg", a->status);
+  g_prefix_error (error, "%s (op %d), argument %u: ", fv_op_type_name (op->type),
+                  (int) (op - s->model->ops), a->i);
+  return FALSE;
+}
+
+/* TF's SAME / VALID output size and leading pad of one axis (as models/ops/ops_util.c). */
+static void
+out_size (FvPadding padding, int in, int k, int stride, int *out, int *pad_before)
+{
+  if (padding == FV_PADDING_SAME) {
+    int o = (in + stride - 1) / stride;
+    int total = (o - 1) * stride + k - in;
+    *out = o;
+    *pad_before = total > 0 ? total / 2 : 0;
+  } else {
+    *out = (in - k) / stride + 1;
+    *pad_before = 0;
+  }
+}
+
+static const FvTensor *
+in_t (FvBackendState *s, const FvOp *op, int i)
+{
+  return &s->model->tensors[op->inputs[i]];
+}
+
+static const FvTensor *
+out_t (FvBackendState *s, const FvOp *op)
+{
+  return &s->model->tensors[op->outputs[0]];
+}
+
+static int
+numel (const FvTensor *t)
+{
+  return (int) fv_tensor_numel (t);
+}
+
+/* @t's shape padded to 8 axes with leading 1s. */
+static void
+shape8 (const FvTensor *t, int shape[8])
+{
+  for (int d = 0; d < 8; d++)
+    shape[d] = 1;
+  for (int d = 0; d < t->rank; d++)
+    shape[8 - t->rank + d] = t->shape[d];
+}
+
+static gboolean
+bind_conv (FvBackendState *s, const FvOp *op, GError **error)
+{
+  const FvConvOptions *o = &op->options.conv;
+  const FvTensor *x = in_t (s, op, 0), *f = in_t (s, op, 1), *y = out_t (s, op);
+  gboolean depthwise = op->type == FV_OP_DEPTHWISE_CONV_2D;
+  int n = x->shape[0], h = x->shape[1], w = x->shape[2], cin = x->shape[3];
+  int kh = f->shape[1], kw = f->shape[2];
+  int cout = depthwise ? f->shape[3] : f->shape[0];
+  int oh, ow, pad_t, pad_l;
+  out_size (o->padding, h, (kh - 1) * o->dilation_h + 1, o->stride_h, &oh, &pad_t);
+  out_size (o->padding, w, (kw - 1) * o->dilation_w + 1, o->stride_w, &ow, &pad_l);
+  ArgList a;
+  if (!depthwise && kh == 1 && kw == 1 && o->stride_h == 1 && o->stride_w == 1) {
+    int pixels = n * h * w;
+    if (!launch_new (s, op, "conv2d.cl", "conv2d_1x1", (size_t) (cout + 3) / 4, pixels, &a,
+                     error))
+      return FALSE;
+    arg_tensor (&a, s, op->inputs[0]);
+    arg_tensor (&a, s, op->inputs[1]);
+    arg_optional (&a, s, op, 2);
+    arg_tensor (&a, s, op->outputs[0]);
+    arg_int (&a, pixels);
+    arg_int (&a, cin);
+    arg_int (&a, cout);
+    arg_int (&a, o->activation);
+    return args_done (&a, s, op, error);
+  }
+  if (!launch_new (s, op, "conv2d.cl", depthwise ? "depthwise_conv2d" : "conv2d_generic",
+                   numel (y), 0, &a, error))
+    return FALSE;
+  arg_tensor (&a, s, op->inputs[0]);
+  arg_tensor (&a, s, op->inputs[1]);
+  arg_optional (&a, s, op, 2);
+  arg_tensor (&a, s, op->outputs[0]);
+  arg_int (&a, h);
+  arg_int (&a, w);
+  arg_int (&a, cin);
+  arg_int (&a, oh);
+  arg_int (&a, ow);
+  arg_int (&a, cout);
+  if (depthwise)
+    arg_int (&a, cout / cin);
+  arg_int (&a, kh);
+  arg_int (&a, kw);
+  arg_int (&a, o->stride_h);
+  arg_int (&a, o->stride_w);
+  arg_int (&a, o->dilation_h);
+  arg_int (&a, o->dilation_w);
+  arg_int (&a, pad_t);
+  arg_int (&a, pad_l);
+  arg_int (&a, o->activation);
+  arg_int (&a, numel (y));
+  return args_done (&a, s, op, error);
+}
+
+static gboolean
+bind_transpose_conv (FvBackendState *s, const FvOp *op, GError **error)
+{
+  const FvTransposeConvOptions *o = &op->options.transpose_conv;
+  const FvTensor *x = in_t (s, op, 0), *wt = in_t (s, op, 1), *y = out_t (s, op);
+  int in_h = x->shape[1], in_w = x->shape[2], kh = wt->shape[1], kw = wt->shape[2];
+  /* MediaPipe's padding rule (models/ops/custom/convolution_2d_transpose_bias.c) */
+  int pad_h = o->padding == FV_PADDING_SAME ? kh - (in_h - 1) % o->stride_h - 1 : 0;
+  int pad_w = o->padding == FV_PADDING_SAME ? kw - (in_w - 1) % o->stride_w - 1 : 0;
+  ArgList a;
+  if (!launch_new (s, op, "conv2d.cl", "transpose_conv_bias", numel (y), 0, &a, error))
+    return FALSE;
+  arg_tensor (&a, s, op->inputs[0]);
+  arg_tensor (&a, s, op->inputs[1]);
+  arg_tensor (&a, s, op->inputs[2]);
+  arg_tensor (&a, s, op->outputs[0]);
+  arg_int (&a, in_h);
+  arg_int (&a, in_w);
+  arg_int (&a, x->shape[3]);
+  arg_int (&a, y->shape[1]);
+  arg_int (&a, y->shape[2]);
+  arg_int (&a, wt->shape[0]);
+  arg_int (&a, kh);
+  arg_int (&a, kw);
+  arg_int (&a, o->stride_h);
+  arg_int (&a, o->stride_w);
+  arg_int (&a, MAX (pad_h, 0) / 2);
+  arg_int (&a, MAX (pad_w, 0) / 2);
+  arg_int (&a, numel (y));
+  return args_done (&a, s, op, error);
+}
+
+/* ADD, MUL, PRELU: numpy broadcasting as models/ops/ops_util.c aligns the operands. */
+static gboolean
+bind_binary (FvBackendState *s, const FvOp *op, int code, FvActivation act, GError **error)
+{
+  const FvTensor *ta = in_t (s, op, 0), *tb = in_t (s, op, 1), *y = out_t (s, op);
+  ArgList a;
+  if (fv_tensor_same_shape (ta, tb)) {
+    if (!launch_new (s, op, "elementwise.cl", "binary_flat", numel (y), 0, &a, error))
+      return FALSE;
+    arg_tensor (&a, s, op->inputs[0]);
+    arg_tensor (&a, s, op->inputs[1]);
+    arg_tensor (&a, s, op->outputs[0]);
+    arg_int (&a, code);
+    arg_int (&a, act);
+    arg_int (&a, numel (y));
+    return args_done (&a, s, op, error);
+  }
+  int sa[8], sb[8], shape[8], as8[8], bs8[8];
+  shape8 (ta, as8);
+  shape8 (tb, bs8);
+  int stride_a = 1, stride_b = 1;
+  for (int d = 7; d >= 0; d--) {
+    shape[d] = MAX (as8[d], bs8[d]);
+    sa[d] = as8[d] == 1 ? 0 : stride_a;
+    sb[d] = bs8[d] == 1 ? 0 : stride_b;
+    stride_a *= as8[d];
+    stride_b *= bs8[d];
+  }
+  if (!launch_new (s, op, "elementwise.cl", "binary", numel (y), 0, &a, error))
+    return FALSE;
+  arg_tensor (&a, s, op->inputs[0]);
+  arg_tensor (&a, s, op->inputs[1]);
+  arg_tensor (&a, s, op->outputs[0]);
+  arg_int8 (&a, shape);
+  arg_int8 (&a, sa);
+  arg_int8 (&a, sb);
+  arg_int (&a, code);
+  arg_int (&a, act);
+  arg_int (&a, numel (y));
+  return args_done (&a, s, op, error);
+}
+
+static gboolean
+bind_unary (FvBackendState *s, const FvOp *op, int code, GError **error)
+{
+  const FvTensor *y = out_t (s, op);
+  ArgList a;
+  if (!launch_new (s, op, "elementwise.cl", "unary", numel (y), 0, &a, error))
+    return FALSE;
+  arg_tensor (&a, s, op->inputs[0]);
+  arg_tensor (&a, s, op->outputs[0]);
+  arg_int (&a, code);
+  arg_int (&a, numel (y));
+  return args_done (&a, s, op, error);
+}
+
+static gboolean
+bind_pool (FvBackendState *s, const FvOp *op, gboolean is_max, GError **error)
+{
+  const FvPoolOptions *o = &op->options.pool;
+  const FvTensor *x = in_t (s, op, 0), *y = out_t (s, op);
+  int oh, ow, pad_t, pad_l;
+  out_size (o->padding, x->shape[1], o->filter_h, o->stride_h, &oh, &pad_t);
+  out_size (o->padding, x->shape[2], o->filter_w, o->stride_w, &ow, &pad_l);
+  ArgList a;
+  if (!launch_new (s, op, "pool.cl", "pool2d", numel (y), 0, &a, error))
+    return FALSE;
+  arg_tensor (&a, s, op->inputs[0]);
+  arg_tensor (&a, s, op->outputs[0]);
+  arg_int (&a, x->shape[1]);
+  arg_int (&a, x->shape[2]);
+  arg_int (&a, x->shape[3]);
+  arg_int (&a, oh);
+  arg_int (&a, ow);
+  arg_int (&a, o->filter_h);
+  arg_int (&a, o->filter_w);
+  arg_int (&a, o->stride_h);
+  arg_int (&a, o->stride_w);
+  arg_int (&a, pad_t);
+  arg_int (&a, pad_l);
+  arg_int (&a, is_max);
+  arg_int (&a, o->activation);
+  arg_int (&a, numel (y));
+  return args_done (&a, s, op, error);
+}
+
+static gboolean
+bind_mean (FvBackendState *s, const FvOp *op, GError **error)
+{
+  const FvTensor *x = in_t (s, op, 0), *axes = in_t (s, op, 1), *y = out_t (s, op);
+  const int32_t *ax = axes->data;
+  int shape[8], stride[8], reduced = 0, n_red = 1;
+  shape8 (x, shape);
+  for (int d = 7, st = 1; d >= 0; d--) {
+    stride[d] = st;
+    st *= shape[d];
+  }
+  for (int i = 0; i < numel (axes); i++) {
+    int d = ax[i] < 0 ? ax[i] + x->rank : ax[i];
+    reduced |= 1 << (8 - x->rank + d);
+  }
+  for (int d = 0; d < 8; d++)
+    if ((reduced >> d) & 1)
+      n_red *= shape[d];
+  ArgList a;
+  if (!launch_new (s, op, "pool.cl", "mean", numel (y), 0, &a, error))
+    return FALSE;
+  arg_tensor (&a, s, op->inputs[0]);
+  arg_tensor (&a, s, op->outputs[0]);
+  arg_int8 (&a, shape);
+  arg_int8 (&a, stride);
+  arg_int (&a, reduced);
+  arg_int (&a, n_red);
+  arg_int (&a, numel (y));
+  return args_done (&a, s, op, error);
+}
+
+static gboolean
+bind_pad (FvBackendState *s, const FvOp *op, GError **error)
+{
+  const FvTensor *x = in_t (s, op, 0), *y = out_t (s, op);
+  const int32_t *p = in_t (s, op, 1)->data;
+  int is[8], os[8], before[8] = { 0 };
+  shape8 (x, is);
+  shape8 (y, os);
+  for (int d = 0; d < x->rank; d++)
+    before[8 - x->rank + d] = p[2 * d];
+  ArgList a;
+  if (!launch_new (s, op, "layout.cl", "pad", numel (y), 0, &a, error))
+    return FALSE;
+  arg_tensor (&a, s, op->inputs[0]);
+  arg_tensor (&a, s, op->outputs[0]);
+  arg_int8 (&a, is);
+  arg_int8 (&a, os);
+  arg_int8 (&a, before);
+  arg_int (&a, numel (y));
+  return args_done (&a, s, op, error);
+}
+
+/* One launch per input, each writing its columns of the output rows. */
+static gboolean
+bind_concat (FvBackendState *s, const FvOp *op, GError **error)
+{
+  const FvConcatOptions *o = &op->options.concat;
+  const FvTensor *y = out_t (s, op);
+  int axis = o->axis < 0 ? o->axis + y->rank : o->axis;
+  int inner = 1;
+  for (int d = axis + 1; d < y->rank; d++)
+    inner *= y->shape[d];
+  int out_chunk = y->shape[axis] * inner, at = 0;
+  for (int i = 0; i < op->n_inputs; i++) {
+    const FvTensor *x = in_t (s, op, i);
+    int chunk = x->shape[axis] * inner;
+    ArgList a;
+    if (!launch_new (s, op, "layout.cl", "concat_part", numel (x), 0, &a, error))
+      return FALSE;
+    arg_tensor (&a, s, op->inputs[i]);
+    arg_tensor (&a, s, op->outputs[0]);
+    arg_int (&a, chunk);
+    arg_int (&a, out_chunk);
+    arg_int (&a, at);
+    arg_int (&a, o->activation);
+    arg_int (&a, numel (x));
+    if (!args_done (&a, s, op, error))
+      return FALSE;
+    at += chunk;
+  }
+  return TRUE;
+}
+
+static gboolean
+bind_depth_to_space (FvBackendState *s, const FvOp *op, GError **error)
+{
+  const FvTensor *x = in_t (s, op, 0), *y = out_t (s, op);
+  ArgList a;
+  if (!launch_new (s, op, "layout.cl", "depth_to_space", numel (y), 0, &a, error))
+    return FALSE;
+  arg_tensor (&a, s, op->inputs[0]);
+  arg_tensor (&a, s, op->outputs[0]);
+  arg_int (&a, x->shape[1]);
+  arg_int (&a, x->shape[2]);
+  arg_int (&a, x->shape[3]);
+  arg_int (&a, op->options.depth_to_space.block_size);
+  arg_int (&a, numel (y));
+  return args_done (&a, s, op, error);
+}
+
+/* STRIDED_SLICE: begin / end / strides resolved as models/ops/strided_slice.c does, into
+ * a start, step and count per input axis. */
+static gboolean
+bind_strided_slice (FvBackendState *s, const FvOp *op, GError **error)
+{
+  const FvStridedSliceOptions *o = &op->options.strided_slice;
+  const FvTensor *x = in_t (s, op, 0), *y = out_t (s, op);
+  const int32_t *begin = in_t (s, op, 1)->data;
+  const int32_t *end = in_t (s, op, 2)->data;
+  const int32_t *strides = in_t (s, op, 3)->data;
+  int n = numel (in_t (s, op, 1));
+  int size[8], step[8], first = 0, in_stride = 1;
+  for (int d = 0; d < 8; d++)
+    size[d] = 1, step[d] = 0;
+  for (int d = x->rank - 1; d >= 0; d--) {
+    int dim = x->shape[d], start = 0, st = 1, count = dim;
+    if (d < n) {
+      st = strides[d];
+      gboolean shrink = (o->shrink_axis_mask >> d) & 1;
+      int64_t b = begin[d];
+      if ((o->begin_mask >> d) & 1)
+        b = st > 0 ? G_MININT32 : G_MAXINT32;
+      if (b < 0)
+        b += dim;
+      start = st > 0 ? (int) CLAMP (b, 0, dim) : (int) CLAMP (b, -1, dim - 1);
+      int64_t stop;
+      if (shrink) {
+        stop = start + 1;
+      } else {
+        stop = end[d];
+        if (o->offset)
+          stop += begin[d];
+        if ((o->end_mask >> d) & 1)
+          stop = st > 0 ? G_MAXINT32 : G_MININT32;
+        if (stop < 0)
+          stop += dim;
+        stop = st > 0 ? CLAMP (stop, 0, dim) : CLAMP (stop, -1, dim - 1);
+      }
+      int64_t len = stop - start;
+      int64_t c = len / st + ((len % st) != 0 ? 1 : 0);
+      count = (int) MAX (c, 0);
+    }
+    size[8 - x->rank + d] = count;
+    step[8 - x->rank + d] = st * in_stride;
+    first += start * in_stride;
+    in_stride *= dim;
+  }
+  ArgList a;
+  if (!launch_new (s, op, "layout.cl", "strided_slice", numel (y), 0, &a, error))
+    return FALSE;
+  arg_tensor (&a, s, op->inputs[0]);
+  arg_tensor (&a, s, op->outputs[0]);
+  arg_int8 (&a, size);
+  arg_int8 (&a, step);
+  arg_int (&a, first);
+  arg_int (&a, numel (y));
+  return args_done (&a, s, op, error);
+}
+
+static gboolean
+bind_resize (FvBackendState *s, const FvOp *op, GError **error)
+{
+  const FvResizeOptions *o = &op->options.resize;
+  const FvTensor *x = in_t (s, op, 0), *y = out_t (s, op);
+  int h = x->shape[1], w = x->shape[2], oh = y->shape[1], ow = y->shape[2];
+  float scale_y = (float) h / (float) oh, scale_x = (float) w / (float) ow;
+  if (o->align_corners && oh > 1)
+    scale_y = (float) (h - 1) / (float) (oh - 1);
+  if (o->align_corners && ow > 1)
+    scale_x = (float) (w - 1) / (float) (ow - 1);
+  ArgList a;
+  if (!launch_new (s, op, "layout.cl", "resize_bilinear", numel (y), 0, &a, error))
+    return FALSE;
+  arg_tensor (&a, s, op->inputs[0]);
+  arg_tensor (&a, s, op->outputs[0]);
+  arg_int (&a, h);
+  arg_int (&a, w);
+  arg_int (&a, x->shape[3]);
+  arg_int (&a, oh);
+  arg_int (&a, ow);
+  arg_float (&a, scale_y);
+  arg_float (&a, scale_x);
+  arg_int (&a, o->half_pixel_centers);
+  arg_int (&a, numel (y));
+  return args_done (&a, s, op, error);
+}
+
+static gboolean
+bind_fully_connected (FvBackendState *s, const FvOp *op, GError **error)
+{
+  const FvTensor *wt = in_t (s, op, 1), *y = out_t (s, op);
+  ArgList a;
+  if (!launch_new (s, op, "fully_connected.cl", "fully_connected", numel (y), 0, &a, error))
+    return FALSE;
+  arg_tensor (&a, s, op->inputs[0]);
+  arg_tensor (&a, s, op->inputs[1]);
+  arg_optional (&a, s, op, 2);
+  arg_tensor (&a, s, op->outputs[0]);
+  arg_int (&a, wt->shape[0]);
+  arg_int (&a, wt->shape[1]);
+  arg_int (&a, op->options.fully_connected.activation);
+  arg_int (&a, numel (y));
+  return args_done (&a, s, op, error);
+}
+
+static gboolean
+bind_landmarks_to_matrix (FvBackendState *s, const FvOp *op, GError **error)
+{
+  const FvLandmarksToMatrixOptions *o = &op->options.landmarks_to_matrix;
+  gsize bytes = (gsize) o->n_subset_idxs * sizeof (int32_t);
+  FvGpuBuffer *subset = fv_gpu_buffer_new (s->dev, bytes, error);
+  if (!subset)
+    return FALSE;
+  g_ptr_array_add (s->op_buffers, subset);
+  if (!fv_gpu_write (subset, 0, o->subset_idxs, bytes, error))
+    return FALSE;
+  ArgList a;
+  if (!launch_new (s, op, "custom.cl", "landmarks_to_matrix", 1, 0, &a, error))
+    return FALSE;
+  arg_tensor (&a, s, op->inputs[0]);
+  arg_tensor (&a, s, op->outputs[0]);
+  arg_mem (&a, subset->mem);
+  arg_int (&a, o->n_subset_idxs);
+  arg_int (&a, o->left_rotation_idx);
+  arg_int (&a, o->right_rotation_idx);
+  arg_float (&a, o->target_rotation_radians);
+  arg_int (&a, o->output_width);
+  arg_int (&a, o->output_height);
+  arg_float (&a, o->scale_x);
+  arg_float (&a, o->scale_y);
+  return args_done (&a, s, op, error);
+}
+
+static gboolean
+bind_transform_tensor (FvBackendState *s, const FvOp *op, GError **error)
+{
+  const FvTensor *x = in_t (s, op, 0), *y = out_t (s, op);
+  ArgList a;
+  if (!launch_new (s, op, "custom.cl", "transform_tensor_bilinear", numel (y), 0, &a, error))
+    return FALSE;
+  arg_tensor (&a, s, op->inputs[0]);
+  arg_tensor (&a, s, op->inputs[1]);
+  arg_tensor (&a, s, op->outputs[0]);
+  arg_int (&a, x->shape[1]);
+  arg_int (&a, x->shape[2]);
+  arg_int (&a, x->shape[3]);
+  arg_int (&a, y->shape[1]);
+  arg_int (&a, y->shape[2]);
+  arg_int (&a, numel (y));
+  return args_done (&a, s, op, error);
+}
+
+static gboolean
+bind_transform_landmarks (FvBackendState *s, const FvOp *op, GError **error)
+{
+  const FvTensor *p = in_t (s, op, 0);
+  ArgList a;
+  if (!launch_new (s, op, "custom.cl", "transform_landmarks", p->shape[1], 0, &a, error))
+    return FALSE;
+  arg_tensor (&a, s, op->inputs[0]);
+  arg_tensor (&a, s, op->inputs[1]);
+  arg_tensor (&a, s, op->outputs[0]);
+  arg_int (&a, p->shape[2]);
+  arg_int (&a, p->shape[1]);
+  return args_done (&a, s, op, error);
+}
+
+static gboolean
+bind_op (FvBackendState *s, const FvOp *op, GError **error)
+{
+  switch (op->type) {
+  case FV_OP_CONV_2D:
+  case FV_OP_DEPTHWISE_CONV_2D:
+    return bind_conv (s, op, error);
+  case FV_OP_CONVOLUTION_2D_TRANSPOSE_BIAS:
+    return bind_transpose_conv (s, op, error);
+  case FV_OP_ADD:
+    return bind_binary (s, op, 0, op->options.elementwise.activation, error);
+  case FV_OP_MUL:
+    return bind_binary (s, op, 1, op->options.elementwise.activation, error);
+  case FV_OP_PRELU:
+    return bind_binary (s, op, 2, FV_ACT_NONE, error);
+  case FV_OP_RELU:
+    return bind_unary (s, op, 0, error);
+  case FV_OP_RELU6:
+    return bind_unary (s, op, 1, error);
+  case FV_OP_LOGISTIC:
+    return bind_unary (s, op, 2, error);
+  case FV_OP_HARD_SWISH:
+    return bind_unary (s, op, 3, error);
+  case FV_OP_RESHAPE:
+    /* a copy: the planner gives input and output their own bytes */
+    return bind_unary (s, op, 4, error);
+  case FV_OP_MAX_POOL_2D:
+    return bind_pool (s, op, TRUE, error);
+  case FV_OP_AVERAGE_POOL_2D:
+    return bind_pool (s, op, FALSE, error);
+  case FV_OP_MEAN:
+    return bind_mean (s, op, error);
+  case FV_OP_PAD:
+    return bind_pad (s, op, error);
+  case FV_OP_CONCATENATION:
+    return bind_concat (s, op, error);
+  case FV_OP_DEPTH_TO_SPACE:
+    return bind_depth_to_space (s, op, error);
+  case FV_OP_STRIDED_SLICE:
+    return bind_strided_slice (s, op, error);
+  case FV_OP_RESIZE_BILINEAR:
+    return bind_resize (s, op, error);
+  case FV_OP_FULLY_CONNECTED:
+    return bind_fully_connected (s, op, error);
+  case FV_OP_LANDMARKS_TO_TRANSFORM_MATRIX:
+    return bind_landmarks_to_matrix (s, op, error);
+  case FV_OP_TRANSFORM_TENSOR_BILINEAR:
+    return bind_transform_tensor (s, op, error);
+  case FV_OP_TRANSFORM_LANDMARKS:
+    return bind_transform_landmarks (s, op, error);
+  default:
+    /* DEQUANTIZE / DENSIFY are folded at load; anything else has no OpenCL kernel */
+    return fv_op_error (error, s->model, op, FV_MODEL_ERROR_UNSUPPORTED,
+                        "the opencl backend has no kernel for this op");
+  }
+}
+
+/* The ops bind_op() has kernels for. */
+static gboolean
+supported (FvOpType type)
+{
+  switch (type) {
+  case FV_OP_CONV_2D: case FV_OP_DEPTHWISE_CONV_2D: case FV_OP_CONVOLUTION_2D_TRANSPOSE_BIAS:
+  case FV_OP_ADD: case FV_OP_MUL: case FV_OP_PRELU: case FV_OP_RELU: case FV_OP_RELU6:
+  case FV_OP_LOGISTIC: case FV_OP_HARD_SWISH: case FV_OP_RESHAPE: case FV_OP_MAX_POOL_2D:
+  case FV_OP_AVERAGE_POOL_2D: case FV_OP_MEAN: case FV_OP_PAD: case FV_OP_CONCATENATION:
+  case FV_OP_DEPTH_TO_SPACE: case FV_OP_STRIDED_SLICE: case FV_OP_RESIZE_BILINEAR:
+  case FV_OP_FULLY_CONNECTED: case FV_OP_LANDMARKS_TO_TRANSFORM_MATRIX:
+  case FV_OP_TRANSFORM_TENSOR_BILINEAR: case FV_OP_TRANSFORM_LANDMARKS:
+    return TRUE;
+  default:
+    return FALSE;
+  }
+}
+
+/* Every operand must be float32 and every index must fit the kernels' int arithmetic. */
+static gboolean
+check_operands (FvBackendState *s, const FvOp *op, GError **error)
+{
+  for (int side = 0; side < 2; side++) {
+    int n = side ? op->n_outputs : op->n_inputs;
+    const int *idx = side ? op->outputs : op->inputs;
+    for (int i = 0; i < n; i++) {
+      if (idx[i] < 0)
+        continue;
+      const FvTensor *t = &s->model->tensors[idx[i]];
+      if (fv_tensor_numel (t) > G_MAXINT / 4)
+        return fv_op_error (error, s->model, op, FV_MODEL_ERROR_UNSUPPORTED,
+                            "tensor '%s' is too large for the opencl kernels", t->name);
+      /* INT32 parameters (paddings, sizes, axes, shapes) are read on the host at prepare */
+      if (t->dtype != FV_DTYPE_FLOAT32 && !(t->is_const && t->dtype == FV_DTYPE_INT32))
+        return fv_op_error (error, s->model, op, FV_MODEL_ERROR_UNSUPPORTED,
+                            "the opencl backend runs float32 only; tensor '%s' is %s", t->name,
+                            fv_dtype_name (t->dtype));
+    }
+  }
+  return TRUE;
+}
+
+/* Uploads the float constants @op reads, each once for the whole model. */
+static gboolean
+upload_constants (FvBackendState *s, const FvOp *op, GError **error)
+{
+  for (int i = 0; i < op->n_inputs; i++) {
+    int t = op->inputs[i];
+    if (t < 0 || s->consts[t])
+      continue;
+    const FvTensor *c = &s->model->tensors[t];
+    if (!c->is_const || c->dtype != FV_DTYPE_FLOAT32)
+      continue;
+    size_t bytes = fv_tensor_nbytes (c);
+    s->consts[t] = fv_gpu_buffer_new (s->dev, MAX (bytes, sizeof (float)), error);
+    if (!s->consts[t] || !fv_gpu_write (s->consts[t], 0, c->data, bytes, error)) {
+      g_prefix_error (error, "constant '%s': ", c->name);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+static void ocl_free (FvBackendState *s);
+
+static FvBackendState *
+ocl_prepare (const FvModel *model, const FvBackendOptions *options, GError **error)
+{
+  const char *fp16 = g_getenv ("FOVEA_OPENCL_FP16");
+  gboolean want_fp16 = fp16 && *fp16 && !g_str_equal (fp16, "0");
+  FvBackendState *s = g_new0 (FvBackendState, 1);
+  s->model = model;
+  s->launches = g_array_new (FALSE, FALSE, sizeof (OclLaunch));
+  s->op_buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) fv_gpu_buffer_free);
+  s->consts = g_new0 (FvGpuBuffer *, model->n_tensors);
+  s->dev = fv_gpu_device_open (NULL, error);
+  if (!s->dev)
+    goto fail;
+  if (want_fp16) {
+    /* float16 needs cl_khr_fp16 for arithmetic; the float16 kernels are not written yet,
+     * so the option is refused rather than silently ignored */
+    if (!fv_gpu_device_has_fp16 (s->dev))
+      g_set_error (error, FV_MODEL_ERROR, FV_MODEL_ERROR_UNSUPPORTED,
+                   "FOVEA_OPENCL_FP16=1: the device %s has no cl_khr_fp16",
+                   fv_gpu_device_name (s->dev));
+    else
+      g_set_error (error, FV_MODEL_ERROR, FV_MODEL_ERROR_UNSUPPORTED,
+                   "FOVEA_OPENCL_FP16=1: the opencl backend has float32 kernels only");
+    goto fail;
+  }
+  s->has_fp64 = fv_gpu_device_has_fp64 (s->dev);
+
+  /* the kernels trust every shape, so each op passes its reference kernel's checks first
+   * (a model built in memory has not been through fv_model_validate) */
+  for (int o = 0; o < model->n_ops; o++) {
+    const FvOp *op = &model->ops[o];
+    if (!supported (op->type)) {
+      fv_op_error (error, model, op, FV_MODEL_ERROR_UNSUPPORTED,
+                   "the opencl backend has no kernel for this op");
+      goto fail;
+    }
+    const FvKernel *k = fv_ref_kernel (op->type);
+    if (!k || !k->prepare (model, op, error) || !check_operands (s, op, error))
+      goto fail;
+  }
+
+  s->plan = fv_memory_plan_new (model, 64, options && options->preserve_all_tensors);
+  s->arena = fv_gpu_buffer_new_host (s->dev, MAX (s->plan->arena_bytes, 64), error);
+  if (!s->arena) {
+    g_prefix_error (error, "activation arena of %zu bytes: ", s->plan->arena_bytes);
+    goto fail;
+  }
+  for (int o = 0; o < model->n_ops; o++)
+    if (!upload_constants (s, &model->ops[o], error) || !bind_op (s, &model->ops[o], error))
+      goto fail;
+  s->host = fv_gpu_buffer_map (s->arena, TRUE, error);
+  if (!s->host)
+    goto fail;
+  return s;
+
+fail:
+  ocl_free (s);
+  return NULL;
+}
+
+static gboolean
+ocl_run (FvBackendState *s, GError **error)
+{
+  cl_command_queue q = fv_gpu_device_queue (s->dev);
+  void *before = s->host;
+  if (s->host) {
+    if (!fv_gpu_buffer_unmap (s->arena, s->host, error))
+      return FALSE;
+    s->host = NULL;
+  }
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < s->launches->len; i++) {
+    const OclLaunch *l = &g_array_index (s->launches, OclLaunch, i);
+    cl_int st = clEnqueueNDRangeKernel (q, l->kernel, l->dim, NULL, l->global, NULL, 0, NULL,
+                                        NULL);
+    if (st != CL_SUCCESS)
+      ok = fv_gpu_set_cl_error (error, "clEnqueueNDRangeKernel", st);
+  }
+  /* the blocking map waits for every op (the queue is in order) and gives the arena back
+   * to the host, also after a failure, so inputs stay writable */
+  s->host = fv_gpu_buffer_map (s->arena, TRUE, ok ? error : NULL);
+  if (!s->host)
+    return FALSE;
+  if (before && s->host != before) {
+    g_set_error (error, FV_GPU_ERROR, FV_GPU_ERROR_CL,
+                 "clEnqueueMapBuffer moved the arena's host view; tensor pointers would dangle");
+    return FALSE;
+  }
+  return ok;
+}
+
+static float *
+ocl_tensor_data (FvBackendState *s, int t)
+{
+  if (!s->host || t < 0 || t >= s->model->n_tensors || s->model->tensors[t].is_const ||
+      s->plan->offsets[t] == FV_PLAN_NONE)
+    return NULL;
+  return (float *) ((guint8 *) s->host + s->plan->offsets[t]);
+}
+
+static size_t
+ocl_arena_bytes (FvBackendState *s)
+{
+  return s->plan->arena_bytes;
+}
+
+static void
+ocl_free (FvBackendState *s)
+{
+  if (!s)
+    return;
+  if (s->dev)
+    clFinish (fv_gpu_device_queue (s->dev));
+  for (guint i = 0; i < s->launches->len; i++)
+    clReleaseKernel (g_array_index (s->launches, OclLaunch, i).kernel);
+  g_array_free (s->launches, TRUE);
+  if (s->host)
+    fv_gpu_buffer_unmap (s->arena, s->host, NULL);
+  fv_gpu_buffer_free (s->arena);
+  g_ptr_array_free (s->op_buffers, TRUE);
+  for (int t = 0; t < s->model->n_tensors; t++)
+    fv_gpu_buffer_free (s->consts[t]);
+  g_free (s->consts);
+  if (s->plan)
+    fv_memory_plan_free (s->plan);
+  fv_gpu_device_unref (s->dev);
+  g_free (s);
+}
+
+static const FvBackend opencl_backend = {
+  .name = "opencl",
+  .prepare = ocl_prepare,
+  .run = ocl_run,
+  .tensor_data = ocl_tensor_data,
+  .arena_bytes = ocl_arena_bytes,
+  .free = ocl_free,
+};
+
+const FvBackend *
+fv_backend_opencl (void)
+{
+  return &opencl_backend;
+}
