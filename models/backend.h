@@ -36,10 +36,12 @@ typedef struct {
   void (*free) (FvBackendState *state);
 } FvBackend;
 
-/* The backends built into this library: "cpu" (optimised, multi-threaded; the default)
- * and "ref" (reference kernels, the oracle). Returns NULL for an unknown name. NULL or ""
+/* The backends built into this library: "cpu" (optimised, multi-threaded; the default),
+ * "ref" (reference kernels, the oracle) and "opencl" (OpenCL device, see gpu/device.h). Returns NULL for an unknown name. NULL or ""
  * selects $FOVEA_BACKEND if set, else "cpu". */
 const FvBackend *fv_backend_find (const char *name);
+/* The names fv_backend_find() knows, for messages: "cpu, ref, opencl". */
+const char *fv_backend_known_names (void);
 const FvBackend *fv_backend_ref (void);
 
 G_END_DECLS

@@ -15,7 +15,8 @@ fv_interpreter_new (const FvModel *model, const char *backend, const FvBackendOp
   const FvBackend *b = fv_backend_find (backend);
   if (!b) {
     g_set_error (error, FV_MODEL_ERROR, FV_MODEL_ERROR_ARGUMENT,
-                 "unknown backend '%s' (known: cpu, ref)", backend);
+                 "unknown backend '%s' (known: %s)", backend,
+                 fv_backend_known_names ());
     return NULL;
   }
   FvBackendOptions defaults = { 0 };

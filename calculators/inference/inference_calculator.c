@@ -11,7 +11,7 @@
  *               ("mediapipe/modules/face_detection/face_detection_short_range.tflite") run
  *               with the fetched models.
  *   model       fovea's: a catalog name ("face_detection_short_range") or a path.
- *   backend     fovea's: "cpu" or "ref"; default $FOVEA_BACKEND, else "cpu".
+ *   backend     fovea's: "cpu", "ref" or "opencl"; default $FOVEA_BACKEND, else "cpu".
  *   delegate { xnnpack { num_threads } }: threads of the CPU backend (> 0; else its
  *               default). Other delegates are accepted and run on the CPU backend.
  * The model is loaded and prepared once in open(); a missing or unreadable model fails
@@ -59,7 +59,8 @@ inference_contract (FvContract *cc, GError **error)
   }
   if (backend != NULL && fv_backend_find (backend) == NULL) {
     g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID,
-                 "unknown backend '%s' (known: cpu, ref)", backend);
+                 "unknown backend '%s' (known: %s)", backend,
+                 fv_backend_known_names ());
     return FALSE;
   }
   fv_type_tensors ();   /* registers the payload type before the graph checks port types */

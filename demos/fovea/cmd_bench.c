@@ -5,6 +5,8 @@
  * and frames/s. (Model timings are `fovea model bench`.) */
 #include "demos/fovea/cmd_bench.h"
 
+#include "models/backend.h"
+
 #include "calculators/image/image_io.h"
 #include "demos/fovea/cmd_run.h"
 #include "graph/fovea-graph.h"
@@ -149,7 +151,7 @@ bench_solution (int argc, char **argv)
     { "runs", 'n', 0, G_OPTION_ARG_INT64, &runs, "Timed runs (default 100)", "N" },
     { "warmup", 'w', 0, G_OPTION_ARG_INT64, &warmup, "Untimed runs first (default 10)", "W" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &set, "Set a solution option; repeatable", "KEY=VALUE" },
-    { "backend", 'b', 0, G_OPTION_ARG_STRING, &backend, "Inference backend: cpu (default) or ref", "cpu|ref" },
+    { "backend", 'b', 0, G_OPTION_ARG_STRING, &backend, "Inference backend: cpu (default), ref or opencl", "NAME" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("SOLUTION IMAGE");
@@ -167,9 +169,9 @@ bench_solution (int argc, char **argv)
   gint64 t_all = 0;
   if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc != 3 || runs < 1
       || warmup < 0 || runs > 1000000 || warmup > 1000000
-      || (backend && strcmp (backend, "cpu") != 0 && strcmp (backend, "ref") != 0)) {
+      || (backend && !fv_backend_find (backend))) {
     fprintf (stderr, "usage: fovea bench SOLUTION IMAGE [-n N >= 1] [--warmup W >= 0] "
-             "[--set KEY=VALUE]... [--backend cpu|ref]%s%s\n",
+             "[--set KEY=VALUE]... [--backend NAME]%s%s\n",
              error ? ": " : "", error ? error->message : "");
     status = 2;
     goto out;

@@ -238,7 +238,7 @@ fv_cmd_model (int argc, char **argv)
   gboolean dump = FALSE, quiet = FALSE;
   int runs = 20, warmup = 3;
   GOptionEntry entries[] = {
-    { "backend", 'b', 0, G_OPTION_ARG_STRING, &backend, "Backend: cpu (default) or ref", "NAME" },
+    { "backend", 'b', 0, G_OPTION_ARG_STRING, &backend, "Backend: cpu (default), ref or opencl", "NAME" },
     { "input", 'i', 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs,
       "run: raw float32 file for the next input, or 'random' (repeat per input)", "FILE" },
     { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "run: where outputs go", "DIR" },

@@ -1,10 +1,12 @@
 /* fovea — `fovea run SOLUTION INPUT... [--json FILE|-] [--render OUT] [--trace FILE]
- * [--set key=value]... [--backend cpu|ref]`: runs a solution (built-in name or .pbtxt file)
+ * [--set key=value]... [--backend NAME]`: runs a solution (built-in name or .pbtxt file)
  * on still images (files, or the .png/.jpg/.jpeg files of folders), one independent frame
  * each, and writes what every output stream held as JSON (schema in the README, section
  * "`fovea run`: solutions and their JSON"). A bad file is one error line and the run goes
  * on; the exit status is 1 when any file failed, 2 for a bad command line. */
 #include "demos/fovea/cmd_run.h"
+
+#include "models/backend.h"
 
 #include "calculators/image/image_io.h"
 #include "graph/detection.h"
@@ -558,7 +560,7 @@ fv_cmd_run (int argc, char **argv)
     { "render", 'r', 0, G_OPTION_ARG_FILENAME, &a.render, "Write annotated images: a file for one input, else a folder", "OUT" },
     { "trace", 't', 0, G_OPTION_ARG_FILENAME, &a.trace, "Write a Chrome trace (chrome://tracing, Perfetto) of the run", "FILE" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &a.set, "Set a solution option (see `fovea solutions`); repeatable", "KEY=VALUE" },
-    { "backend", 'b', 0, G_OPTION_ARG_STRING, &a.backend, "Inference backend: cpu (default) or ref", "cpu|ref" },
+    { "backend", 'b', 0, G_OPTION_ARG_STRING, &a.backend, "Inference backend: cpu (default), ref or opencl", "NAME" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("SOLUTION INPUT...");
@@ -575,14 +577,15 @@ fv_cmd_run (int argc, char **argv)
 
   if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc < 3) {
     fprintf (stderr, "usage: fovea run SOLUTION INPUT... [--json FILE|-] [--render OUT] "
-             "[--trace FILE] [--set KEY=VALUE]... [--backend cpu|ref]%s%s\n",
+             "[--trace FILE] [--set KEY=VALUE]... [--backend NAME]%s%s\n",
              error ? "\n  " : "", error ? error->message : "");
     status = 2;
     goto out;
   }
   if (a.backend != NULL) {
-    if (strcmp (a.backend, "cpu") != 0 && strcmp (a.backend, "ref") != 0) {
-      fprintf (stderr, "fovea run: --backend must be cpu or ref, not '%s'\n", a.backend);
+    if (!fv_backend_find (a.backend)) {
+      fprintf (stderr, "fovea run: unknown --backend '%s' (known: %s)\n", a.backend,
+               fv_backend_known_names ());
       status = 2;
       goto out;
     }
