@@ -1,25 +1,26 @@
 #!/usr/bin/env bash
-# The main demo on a bundled sample: sets fovea up, then runs MediaPipe's face mesh
-# model (face_landmark) on the bundled astronaut photo (192x192 input tensor) with the
-# fovea model runtime, and reports what it found.
+# The main demo on a bundled sample: sets fovea up, then runs the face_mesh solution
+# (face detection, then MediaPipe's 468-point face mesh) on the bundled astronaut photo and
+# writes the annotated image and the results as JSON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-fovea=build/demos/fovea/fovea
+fovea=${FOVEA:-build/demos/fovea/fovea}
 out=${1:-demo-out}
+mkdir -p "$out"
 
-$fovea model info face_landmark
-echo
-$fovea model run face_landmark --input tests/data/golden/inputs/192x192x3.f32 --output-dir "$out"
-python3 - "$out" <<'PY'
-import struct, sys, math
-d = sys.argv[1]
-pts = struct.unpack("<1404f", open(d + "/output0.f32", "rb").read())
-score = struct.unpack("<f", open(d + "/output1.f32", "rb").read())[0]
-xs, ys = pts[0::3], pts[1::3]
-print("face presence: %.3f (sigmoid of logit %.2f)" % (1 / (1 + math.exp(-score)), score))
-print("468 landmarks, box in the 192x192 input: x %.1f..%.1f  y %.1f..%.1f" % (min(xs), max(xs), min(ys), max(ys)))
-print("nose tip (landmark 1): (%.1f, %.1f)" % (pts[3], pts[4]))
+$fovea run face_mesh tests/data/images/skimage_astronaut.png \
+  --render "$out/astronaut_face_mesh.png" --json "$out/astronaut_face_mesh.json"
+python3 - "$out/astronaut_face_mesh.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+faces = r["results"].get("multi_face_landmarks") or []
+dets = r["results"].get("detections") or []
+print("%s (%dx%d): %d face(s) in %.1f ms" % (r["file"], r["width"], r["height"], len(faces), r["ms"]))
+for d in dets:
+    b = d["box_px"]
+    print("  face box %.0f,%.0f %.0fx%.0f px, score %.3f" % (b["xmin"], b["ymin"], b["width"], b["height"], d["score"]))
+for f in faces:
+    print("  %d landmarks, nose tip (landmark 1) at %.1f, %.1f px" % (len(f), f[1]["x_px"], f[1]["y_px"]))
 PY
-echo
-$fovea model bench face_landmark -n 10
+echo "annotated image: $out/astronaut_face_mesh.png   results: $out/astronaut_face_mesh.json"
