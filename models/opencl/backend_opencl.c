@@ -9,6 +9,13 @@
 
 #include <string.h>
 
+/* The programs of gpu/kernels/ops/ a state builds, each once, after the storage.cl prelude. */
+static const char *const program_files[] = {
+  "conv2d.cl", "custom.cl", "elementwise.cl", "fully_connected.cl", "layout.cl", "pool.cl",
+  "storage.cl",
+};
+#define N_PROGRAMS G_N_ELEMENTS (program_files)
+
 /* One kernel launch with every argument already set. */
 typedef struct {
   cl_kernel kernel;
@@ -19,8 +26,14 @@ typedef struct {
 struct _FvBackendState {
   const FvModel *model;
   FvGpuDevice *dev;
-  FvMemoryPlan *plan;
-  FvGpuBuffer *arena;
+  FvMemoryPlan *plan;         /* offsets in bytes of fv_store_t elements (2 each in fp16) */
+  FvGpuBuffer *arena;         /* the planned activations, then (fp16) the float32 I/O copies */
+  size_t arena_bytes;
+  size_t *io_offsets;         /* fp16: [n_tensors] byte offset of each model input / output's
+                                 float32 copy, else FV_PLAN_NONE; NULL in float32 */
+  size_t elem;                /* bytes per stored element: 4, or 2 in fp16 */
+  gboolean fp16;
+  cl_program programs[N_PROGRAMS];   /* transfer none: the device's program cache owns them */
   void *host;                 /* the arena's mapped host view; NULL while the device has it */
   FvGpuBuffer **consts;       /* [n_tensors]: device copy of each float constant an op reads */
   GPtrArray *op_buffers;      /* FvGpuBuffer: per-op tables (landmark subsets) */
@@ -72,7 +85,7 @@ arg_mem (ArgList *a, cl_mem m)
   arg (a, sizeof m, &m);
 }
 
-/* A tensor operand: its buffer and its offset in floats (constants start at 0). The
+/* A tensor operand: its buffer and its offset in elements (constants start at 0). The
  * tensor's presence was checked by fv_model_validate; absent optional inputs never reach
  * here. */
 static void
@@ -83,7 +96,7 @@ arg_tensor (ArgList *a, FvBackendState *s, int t)
     arg_int (a, 0);
   } else {
     arg_mem (a, s->arena->mem);
-    arg_int (a, (int) (s->plan->offsets[t] / sizeof (float)));
+    arg_int (a, (int) (s->plan->offsets[t] / s->elem));
   }
 }
 
@@ -102,22 +115,65 @@ arg_optional (ArgList *a, FvBackendState *s, const FvOp *op, int i)
   }
 }
 
-/* Appends a launch of @kernel_name from ops/@program and returns its argument list. */
-static gboolean
-launch_new (FvBackendState *s, const FvOp *op, const char *program, const char *kernel_name,
-            size_t g0, size_t g1, ArgList *a, GError **error)
+/* ops/@file built after the ops/storage.cl prelude, with the storage mode's options; each
+ * program is built once per state (and once per device: the device caches it too). */
+static cl_program
+program_get (FvBackendState *s, const char *file, GError **error)
 {
-  g_autofree char *name = g_strdup_printf ("ops/%s", program);
-  const char *options = (s->has_fp64 && g_str_equal (program, "pool.cl")) ? "-DFV_HAVE_FP64" : NULL;
-  cl_kernel k = fv_gpu_kernel_new (s->dev, name, kernel_name, options, error);
+  guint p = 0;
+  while (p < N_PROGRAMS && !g_str_equal (program_files[p], file))
+    p++;
+  if (p < N_PROGRAMS && s->programs[p])
+    return s->programs[p];
+  g_autofree char *path = g_strdup_printf ("ops/%s", file);
+  const char *prelude = fv_gpu_kernel_source ("ops/storage.cl");
+  const char *body = fv_gpu_kernel_source (path);
+  if (p == N_PROGRAMS || !prelude || !body) {
+    g_set_error (error, FV_GPU_ERROR, FV_GPU_ERROR_INVALID, "kernel file %s is not embedded", path);
+    return NULL;
+  }
+  /* storage.cl is the prelude itself; the #line keeps compiler logs in the file's numbers */
+  g_autofree char *text = g_str_equal (file, "storage.cl")
+    ? g_strdup (prelude) : g_strdup_printf ("%s\n#line 1\n%s", prelude, body);
+  g_autofree char *options = g_strstrip (g_strjoin (" ", s->fp16 ? "-DFV_STORAGE_HALF" : "",
+                                                    s->has_fp64 && g_str_equal (file, "pool.cl")
+                                                    ? "-DFV_HAVE_FP64" : "", NULL));
+  s->programs[p] = fv_gpu_program_get_source (s->dev, text, options, error);
+  if (!s->programs[p])
+    g_prefix_error (error, "%s: ", path);
+  return s->programs[p];
+}
+
+/* Appends a launch of @kernel_name from @program; returns it for its arguments. */
+static gboolean
+launch_append (FvBackendState *s, const char *program, const char *kernel_name, size_t g0,
+               size_t g1, ArgList *a, GError **error)
+{
+  cl_program prog = program_get (s, program, error);
+  if (!prog)
+    return FALSE;
+  cl_int st;
+  cl_kernel k = clCreateKernel (prog, kernel_name, &st);
   if (!k) {
-    g_prefix_error (error, "%s (op %d): ", fv_op_type_name (op->type), (int) (op - s->model->ops));
+    fv_gpu_set_cl_error (error, "clCreateKernel", st);
+    g_prefix_error (error, "kernel %s of ops/%s: ", kernel_name, program);
     return FALSE;
   }
   OclLaunch l = { k, g1 ? 2 : 1, { MAX (g0, 1), MAX (g1, 1) } };
   g_array_append_val (s->launches, l);
   *a = (ArgList) { k, 0, CL_SUCCESS };
   return TRUE;
+}
+
+/* Appends a launch of @kernel_name for @op and returns its argument list. */
+static gboolean
+launch_new (FvBackendState *s, const FvOp *op, const char *program, const char *kernel_name,
+            size_t g0, size_t g1, ArgList *a, GError **error)
+{
+  if (launch_append (s, program, kernel_name, g0, g1, a, error))
+    return TRUE;
+  g_prefix_error (error, "%s (op %d): ", fv_op_type_name (op->type), (int) (op - s->model->ops));
+  return FALSE;
 }
 
 static gboolean
@@ -715,7 +771,41 @@ check_operands (FvBackendState *s, const FvOp *op, GError **error)
   return TRUE;
 }
 
-/* Uploads the float constants @op reads, each once for the whole model. */
+/* IEEE binary16 of @f, rounded to nearest even as vstore_half_rte rounds: overflow gives
+ * infinity, tiny values become subnormals or zero. */
+static uint16_t
+float_to_half (float f)
+{
+  uint32_t x;
+  memcpy (&x, &f, sizeof x);
+  uint32_t sign = (x >> 16) & 0x8000, exp = (x >> 23) & 0xff, man = x & 0x7fffff;
+  if (exp == 0xff)
+    return (uint16_t) (sign | 0x7c00 | (man ? 0x200 : 0));
+  int e = (int) exp - 127 + 15;
+  if (e >= 31)
+    return (uint16_t) (sign | 0x7c00);
+  uint32_t h, rem, halfway;
+  if (e <= 0) {
+    if (e < -10)
+      return (uint16_t) sign;
+    /* subnormal: the 24-bit significand scaled to units of 2^-24 */
+    int shift = 14 - e;
+    man |= 0x800000;
+    h = man >> shift;
+    rem = man & ((1u << shift) - 1);
+    halfway = 1u << (shift - 1);
+  } else {
+    h = ((uint32_t) e << 10) | (man >> 13);
+    rem = man & 0x1fff;
+    halfway = 0x1000;
+  }
+  /* a carry out of the significand steps the exponent, up to infinity, as it should */
+  if (rem > halfway || (rem == halfway && (h & 1)))
+    h++;
+  return (uint16_t) (sign | h);
+}
+
+/* Uploads the float constants @op reads, each once for the whole model (as half in fp16). */
 static gboolean
 upload_constants (FvBackendState *s, const FvOp *op, GError **error)
 {
@@ -726,10 +816,50 @@ upload_constants (FvBackendState *s, const FvOp *op, GError **error)
     const FvTensor *c = &s->model->tensors[t];
     if (!c->is_const || c->dtype != FV_DTYPE_FLOAT32)
       continue;
-    size_t bytes = fv_tensor_nbytes (c);
+    size_t n = (size_t) fv_tensor_numel (c), bytes = n * s->elem;
+    g_autofree uint16_t *halves = NULL;
+    const void *data = c->data;
+    if (s->fp16) {
+      const float *f = c->data;
+      halves = g_new (uint16_t, MAX (n, 1));
+      for (size_t k = 0; k < n; k++)
+        halves[k] = float_to_half (f[k]);
+      data = halves;
+    }
     s->consts[t] = fv_gpu_buffer_new (s->dev, MAX (bytes, sizeof (float)), error);
-    if (!s->consts[t] || !fv_gpu_write (s->consts[t], 0, c->data, bytes, error)) {
+    if (!s->consts[t] || !fv_gpu_write (s->consts[t], 0, data, bytes, error)) {
       g_prefix_error (error, "constant '%s': ", c->name);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* fp16: the launches that convert the float32 inputs the host wrote into the arena's half
+ * tensors (@inputs), or the half outputs into their float32 copies; none in float32. */
+static gboolean
+bind_boundary (FvBackendState *s, gboolean inputs, GError **error)
+{
+  if (!s->fp16)
+    return TRUE;
+  const FvModel *m = s->model;
+  for (int i = 0; i < (inputs ? m->n_inputs : m->n_outputs); i++) {
+    int t = inputs ? m->inputs[i] : m->outputs[i];
+    if (t < 0 || s->io_offsets[t] == FV_PLAN_NONE || s->plan->offsets[t] == FV_PLAN_NONE)
+      continue;
+    int n = numel (&m->tensors[t]), io = (int) (s->io_offsets[t] / sizeof (float));
+    ArgList a;
+    if (!launch_append (s, "storage.cl", inputs ? "store_from_float" : "store_to_float", n, 0,
+                        &a, error))
+      return FALSE;
+    arg_mem (&a, s->arena->mem);
+    arg_int (&a, inputs ? io : (int) (s->plan->offsets[t] / s->elem));
+    arg_mem (&a, s->arena->mem);
+    arg_int (&a, inputs ? (int) (s->plan->offsets[t] / s->elem) : io);
+    arg_int (&a, n);
+    if (a.status != CL_SUCCESS) {
+      fv_gpu_set_cl_error (error, "clSetKernelArg", a.status);
+      g_prefix_error (error, "model %s '%s': ", inputs ? "input" : "output", m->tensors[t].name);
       return FALSE;
     }
   }
@@ -751,18 +881,8 @@ ocl_prepare (const FvModel *model, const FvBackendOptions *options, GError **err
   s->dev = fv_gpu_device_open (NULL, error);
   if (!s->dev)
     goto fail;
-  if (want_fp16) {
-    /* float16 needs cl_khr_fp16 for arithmetic; the float16 kernels are not written yet,
-     * so the option is refused rather than silently ignored */
-    if (!fv_gpu_device_has_fp16 (s->dev))
-      g_set_error (error, FV_MODEL_ERROR, FV_MODEL_ERROR_UNSUPPORTED,
-                   "FOVEA_OPENCL_FP16=1: the device %s has no cl_khr_fp16",
-                   fv_gpu_device_name (s->dev));
-    else
-      g_set_error (error, FV_MODEL_ERROR, FV_MODEL_ERROR_UNSUPPORTED,
-                   "FOVEA_OPENCL_FP16=1: the opencl backend has float32 kernels only");
-    goto fail;
-  }
+  s->fp16 = want_fp16;
+  s->elem = want_fp16 ? 2 : sizeof (float);
   s->has_fp64 = fv_gpu_device_has_fp64 (s->dev);
 
   /* the kernels trust every shape, so each op passes its reference kernel's checks first
@@ -779,15 +899,44 @@ ocl_prepare (const FvModel *model, const FvBackendOptions *options, GError **err
       goto fail;
   }
 
-  s->plan = fv_memory_plan_new (model, 64, options && options->preserve_all_tensors);
-  s->arena = fv_gpu_buffer_new_host (s->dev, MAX (s->plan->arena_bytes, 64), error);
+  gboolean preserve = options && options->preserve_all_tensors;
+  if (!s->fp16) {
+    s->plan = fv_memory_plan_new (model, 64, preserve);
+    s->arena_bytes = s->plan->arena_bytes;
+  } else {
+    /* the float32 plan at half scale: every size halves, so the same packing holds with
+     * every offset halved (planned at 128-byte alignment to keep 64 after halving) */
+    s->plan = fv_memory_plan_new (model, 128, preserve);
+    for (int t = 0; t < model->n_tensors; t++)
+      if (s->plan->offsets[t] != FV_PLAN_NONE)
+        s->plan->offsets[t] /= 2;
+    s->plan->arena_bytes /= 2;
+    /* then the float32 copies of the model's inputs and outputs, which the host sees */
+    s->arena_bytes = s->plan->arena_bytes;
+    s->io_offsets = g_new (size_t, model->n_tensors);
+    for (int t = 0; t < model->n_tensors; t++)
+      s->io_offsets[t] = FV_PLAN_NONE;
+    for (int side = 0; side < 2; side++)
+      for (int i = 0; i < (side ? model->n_outputs : model->n_inputs); i++) {
+        int t = side ? model->outputs[i] : model->inputs[i];
+        if (t < 0 || model->tensors[t].is_const || s->io_offsets[t] != FV_PLAN_NONE)
+          continue;
+        s->io_offsets[t] = s->arena_bytes;
+        s->arena_bytes += (fv_tensor_nbytes (&model->tensors[t]) + 63) & ~(size_t) 63;
+      }
+  }
+  s->arena = fv_gpu_buffer_new_host (s->dev, MAX (s->arena_bytes, 64), error);
   if (!s->arena) {
-    g_prefix_error (error, "activation arena of %zu bytes: ", s->plan->arena_bytes);
+    g_prefix_error (error, "activation arena of %zu bytes: ", s->arena_bytes);
     goto fail;
   }
+  if (!bind_boundary (s, TRUE, error))
+    goto fail;
   for (int o = 0; o < model->n_ops; o++)
     if (!upload_constants (s, &model->ops[o], error) || !bind_op (s, &model->ops[o], error))
       goto fail;
+  if (!bind_boundary (s, FALSE, error))
+    goto fail;
   s->host = fv_gpu_buffer_map (s->arena, TRUE, error);
   if (!s->host)
     goto fail;
@@ -835,13 +984,17 @@ ocl_tensor_data (FvBackendState *s, int t)
   if (!s->host || t < 0 || t >= s->model->n_tensors || s->model->tensors[t].is_const ||
       s->plan->offsets[t] == FV_PLAN_NONE)
     return NULL;
+  if (s->fp16)
+    /* only the inputs and outputs have float32 bytes; the others are half */
+    return s->io_offsets[t] == FV_PLAN_NONE ? NULL
+      : (float *) ((guint8 *) s->host + s->io_offsets[t]);
   return (float *) ((guint8 *) s->host + s->plan->offsets[t]);
 }
 
 static size_t
 ocl_arena_bytes (FvBackendState *s)
 {
-  return s->plan->arena_bytes;
+  return s->arena_bytes;
 }
 
 static void
@@ -861,6 +1014,7 @@ ocl_free (FvBackendState *s)
   for (int t = 0; t < s->model->n_tensors; t++)
     fv_gpu_buffer_free (s->consts[t]);
   g_free (s->consts);
+  g_free (s->io_offsets);
   if (s->plan)
     fv_memory_plan_free (s->plan);
   fv_gpu_device_unref (s->dev);

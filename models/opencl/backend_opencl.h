@@ -9,8 +9,18 @@
  * a discrete GPU the map / unmap are the driver's copies of the arena.
  *
  * An op or an option the kernels do not cover is a load error naming the op; there is no
- * silent CPU fallback. float32 only: FOVEA_OPENCL_FP16=1 is refused with a clear error
- * (see backend_opencl.c).
+ * silent CPU fallback.
+ *
+ * float32 by default. FOVEA_OPENCL_FP16=1 stores weights and activations as IEEE half
+ * (gpu/kernels/ops/storage.cl: vload_half / vstore_half_rte, core OpenCL 1.2, so no
+ * cl_khr_fp16 is needed) while the arithmetic stays float: half the arena and weight memory
+ * and bandwidth. The host still reads and writes float32 inputs and outputs (converted by
+ * two extra kernels at the model boundary); intermediate tensors (fv_interpreter_tensor)
+ * are not readable in this mode. Tolerance against the reference kernels: relative L2
+ * <= 1e-2 per output on the face, hand, palm and selfie models (measured 2e-4 to 5e-3;
+ * tests/models/opencl/test_opencl_models_fp16.c); pose_landmark's segmentation logits and
+ * heatmap reach 3e-2 (its landmarks stay under 5e-3). Activations beyond 65504 overflow
+ * to infinity.
  */
 #pragma once
 

@@ -1,26 +1,15 @@
 /* fovea — CONV_2D, DEPTHWISE_CONV_2D and MediaPipe's Convolution2DTransposeBias for the
- * OpenCL model backend. Tensors are NHWC float32; every operand is a buffer plus an
+ * OpenCL model backend. Tensors are NHWC, stored as fv_store_t (storage.cl: float32, or half with
+ * float arithmetic); every operand is a buffer plus an
  * element offset (activations live at offsets of one arena buffer, so an input and the
  * output of an op may share that buffer). Sums run in the reference kernels' order (input
  * channels innermost, taps top-left first) so results stay within float rounding of them. */
 
-static float fv_act (float x, int act)
-{
-  /* FvActivation: 0 none, 1 relu, 2 relu_n1_to_1, 3 relu6 */
-  if (act == 1)
-    return fmax (x, 0.f);
-  if (act == 2)
-    return clamp (x, -1.f, 1.f);
-  if (act == 3)
-    return clamp (x, 0.f, 6.f);
-  return x;
-}
-
 /* Any filter size, stride, dilation, padding: one work item per output element, channels
  * fastest so neighbouring items share the input pixels. */
 __kernel void
-conv2d_generic (__global const float *xb, int xo, __global const float *fb, int fo,
-                __global const float *bb, int bo, int has_bias, __global float *yb, int yo,
+conv2d_generic (__global const fv_store_t *xb, int xo, __global const fv_store_t *fb, int fo,
+                __global const fv_store_t *bb, int bo, int has_bias, __global fv_store_t *yb, int yo,
                 int h, int w, int cin, int oh, int ow, int cout, int kh, int kw,
                 int stride_h, int stride_w, int dil_h, int dil_w, int pad_t, int pad_l, int act,
                 int total)
@@ -34,8 +23,8 @@ conv2d_generic (__global const float *xb, int xo, __global const float *fb, int 
   int rest = pix / ow;
   int oy = rest % oh;
   int b = rest / oh;
-  __global const float *x = xb + xo;
-  __global const float *f = fb + fo + (size_t) oc * kh * kw * cin;
+  __global const fv_store_t *x = xb + xo;
+  __global const fv_store_t *f = fb + fo + (size_t) oc * kh * kw * cin;
   float acc = 0.f;
   for (int ky = 0; ky < kh; ky++) {
     int iy = oy * stride_h - pad_t + ky * dil_h;
@@ -45,59 +34,59 @@ conv2d_generic (__global const float *xb, int xo, __global const float *fb, int 
       int ix = ox * stride_w - pad_l + kx * dil_w;
       if (ix < 0 || ix >= w)
         continue;
-      __global const float *src = x + ((size_t) (b * h + iy) * w + ix) * cin;
-      __global const float *fr = f + (ky * kw + kx) * cin;
+      __global const fv_store_t *src = x + ((size_t) (b * h + iy) * w + ix) * cin;
+      __global const fv_store_t *fr = f + (ky * kw + kx) * cin;
       for (int c = 0; c < cin; c++)
-        acc += src[c] * fr[c];
+        acc += FV_LD (src, c) * FV_LD (fr, c);
     }
   }
-  yb[yo + i] = fv_act (acc + (has_bias ? bb[bo + oc] : 0.f), act);
+  FV_ST (yb, yo + i, fv_act (acc + (has_bias ? FV_LD (bb, bo + oc) : 0.f), act));
 }
 
 /* 1x1, stride 1, no padding (95% of the convolutions): a matrix product of the
  * [pixels, cin] input by the [cout, cin] filter. One work item makes 4 output channels of
  * one pixel, reading the pixel's channels once for all four. */
 __kernel void
-conv2d_1x1 (__global const float *xb, int xo, __global const float *fb, int fo,
-            __global const float *bb, int bo, int has_bias, __global float *yb, int yo,
+conv2d_1x1 (__global const fv_store_t *xb, int xo, __global const fv_store_t *fb, int fo,
+            __global const fv_store_t *bb, int bo, int has_bias, __global fv_store_t *yb, int yo,
             int pixels, int cin, int cout, int act)
 {
   int ocb = get_global_id (0) * 4;
   int p = get_global_id (1);
   if (ocb >= cout || p >= pixels)
     return;
-  __global const float *src = xb + xo + (size_t) p * cin;
-  __global const float *f = fb + fo;
+  __global const fv_store_t *src = xb + xo + (size_t) p * cin;
+  __global const fv_store_t *f = fb + fo;
   int n = min (4, cout - ocb);
   float acc[4] = { 0.f, 0.f, 0.f, 0.f };
   if (n == 4) {
-    __global const float *f0 = f + (size_t) ocb * cin;
-    __global const float *f1 = f0 + cin;
-    __global const float *f2 = f1 + cin;
-    __global const float *f3 = f2 + cin;
+    __global const fv_store_t *f0 = f + (size_t) ocb * cin;
+    __global const fv_store_t *f1 = f0 + cin;
+    __global const fv_store_t *f2 = f1 + cin;
+    __global const fv_store_t *f3 = f2 + cin;
     for (int c = 0; c < cin; c++) {
-      float v = src[c];
-      acc[0] += v * f0[c];
-      acc[1] += v * f1[c];
-      acc[2] += v * f2[c];
-      acc[3] += v * f3[c];
+      float v = FV_LD (src, c);
+      acc[0] += v * FV_LD (f0, c);
+      acc[1] += v * FV_LD (f1, c);
+      acc[2] += v * FV_LD (f2, c);
+      acc[3] += v * FV_LD (f3, c);
     }
   } else {
     for (int j = 0; j < n; j++) {
-      __global const float *fr = f + (size_t) (ocb + j) * cin;
+      __global const fv_store_t *fr = f + (size_t) (ocb + j) * cin;
       for (int c = 0; c < cin; c++)
-        acc[j] += src[c] * fr[c];
+        acc[j] += FV_LD (src, c) * FV_LD (fr, c);
     }
   }
-  __global float *dst = yb + yo + (size_t) p * cout + ocb;
+  __global fv_store_t *dst = yb + yo + (size_t) p * cout + ocb;
   for (int j = 0; j < n; j++)
-    dst[j] = fv_act (acc[j] + (has_bias ? bb[bo + ocb + j] : 0.f), act);
+    FV_ST (dst, j, fv_act (acc[j] + (has_bias ? FV_LD (bb, bo + ocb + j) : 0.f), act));
 }
 
 /* Filter [1, kh, kw, cout], cout = cin * mult; one work item per output element. */
 __kernel void
-depthwise_conv2d (__global const float *xb, int xo, __global const float *fb, int fo,
-                  __global const float *bb, int bo, int has_bias, __global float *yb, int yo,
+depthwise_conv2d (__global const fv_store_t *xb, int xo, __global const fv_store_t *fb, int fo,
+                  __global const fv_store_t *bb, int bo, int has_bias, __global fv_store_t *yb, int yo,
                   int h, int w, int cin, int oh, int ow, int cout, int mult, int kh, int kw,
                   int stride_h, int stride_w, int dil_h, int dil_w, int pad_t, int pad_l,
                   int act, int total)
@@ -112,8 +101,8 @@ depthwise_conv2d (__global const float *xb, int xo, __global const float *fb, in
   int oy = rest % oh;
   int b = rest / oh;
   int ic = oc / mult;
-  __global const float *x = xb + xo;
-  __global const float *f = fb + fo;
+  __global const fv_store_t *x = xb + xo;
+  __global const fv_store_t *f = fb + fo;
   float acc = 0.f;
   for (int ky = 0; ky < kh; ky++) {
     int iy = oy * stride_h - pad_t + ky * dil_h;
@@ -123,17 +112,18 @@ depthwise_conv2d (__global const float *xb, int xo, __global const float *fb, in
       int ix = ox * stride_w - pad_l + kx * dil_w;
       if (ix < 0 || ix >= w)
         continue;
-      acc += x[((size_t) (b * h + iy) * w + ix) * cin + ic] * f[(ky * kw + kx) * cout + oc];
+      acc += FV_LD (x, ((size_t) (b * h + iy) * w + ix) * cin + ic)
+             * FV_LD (f, (ky * kw + kx) * cout + oc);
     }
   }
-  yb[yo + i] = fv_act (acc + (has_bias ? bb[bo + oc] : 0.f), act);
+  FV_ST (yb, yo + i, fv_act (acc + (has_bias ? FV_LD (bb, bo + oc) : 0.f), act));
 }
 
 /* Convolution2DTransposeBias as a gather over outputs, taps backwards as the reference
  * (and MediaPipe's scatter loop) visit them. */
 __kernel void
-transpose_conv_bias (__global const float *xb, int xo, __global const float *wb, int wo,
-                     __global const float *bb, int bo, __global float *yb, int yo,
+transpose_conv_bias (__global const fv_store_t *xb, int xo, __global const fv_store_t *wb, int wo,
+                     __global const fv_store_t *bb, int bo, __global fv_store_t *yb, int yo,
                      int in_h, int in_w, int cin, int out_h, int out_w, int cout, int kh, int kw,
                      int sh, int sw, int top, int left, int total)
 {
@@ -146,9 +136,9 @@ transpose_conv_bias (__global const float *xb, int xo, __global const float *wb,
   int rest = pix / out_w;
   int oy = rest % out_h;
   int n = rest / out_h;
-  __global const float *x = xb + xo;
-  __global const float *wt = wb + wo;
-  float acc = bb[bo + co];
+  __global const fv_store_t *x = xb + xo;
+  __global const fv_store_t *wt = wb + wo;
+  float acc = FV_LD (bb, bo + co);
   for (int fy = kh - 1; fy >= 0; fy--) {
     int ty = oy + top - fy;
     if (ty < 0 || ty % sh != 0 || ty / sh >= in_h)
@@ -159,11 +149,11 @@ transpose_conv_bias (__global const float *xb, int xo, __global const float *wb,
       if (tx < 0 || tx % sw != 0 || tx / sw >= in_w)
         continue;
       int ix = tx / sw;
-      __global const float *xp = x + ((size_t) (n * in_h + iy) * in_w + ix) * cin;
-      __global const float *wp = wt + ((size_t) (co * kh + fy) * kw + fx) * cin;
+      __global const fv_store_t *xp = x + ((size_t) (n * in_h + iy) * in_w + ix) * cin;
+      __global const fv_store_t *wp = wt + ((size_t) (co * kh + fy) * kw + fx) * cin;
       for (int ci = 0; ci < cin; ci++)
-        acc += xp[ci] * wp[ci];
+        acc += FV_LD (xp, ci) * FV_LD (wp, ci);
     }
   }
-  yb[yo + i] = acc;
+  FV_ST (yb, yo + i, acc);
 }

@@ -2,23 +2,12 @@
  * broadcasting, RELU, RELU6, LOGISTIC, HARD_SWISH, and the plain copy RESHAPE needs.
  * Operands are a buffer plus an element offset (see conv2d.cl). */
 
-static float fv_act (float x, int act)
-{
-  if (act == 1)
-    return fmax (x, 0.f);
-  if (act == 2)
-    return clamp (x, -1.f, 1.f);
-  if (act == 3)
-    return clamp (x, 0.f, 6.f);
-  return x;
-}
-
 /* op: 0 add, 1 mul, 2 prelu (a = x, b = alpha). @shape is the result's shape padded to 8
  * axes with leading 1s; @sa / @sb are element strides of each operand, 0 along broadcast
  * axes. */
 __kernel void
-binary (__global const float *ab, int ao, __global const float *bbuf, int bo,
-        __global float *yb, int yo, int8 shape, int8 sa, int8 sb, int op, int act, int total)
+binary (__global const fv_store_t *ab, int ao, __global const fv_store_t *bbuf, int bo,
+        __global fv_store_t *yb, int yo, int8 shape, int8 sa, int8 sb, int op, int act, int total)
 {
   int i = get_global_id (0);
   if (i >= total)
@@ -33,7 +22,7 @@ binary (__global const float *ab, int ao, __global const float *bbuf, int bo,
     oa += k * as[d];
     ob += k * bs[d];
   }
-  float a = ab[ao + oa], b = bbuf[bo + ob];
+  float a = FV_LD (ab, ao + oa), b = FV_LD (bbuf, bo + ob);
   float r;
   if (op == 0)
     r = a + b;
@@ -41,18 +30,18 @@ binary (__global const float *ab, int ao, __global const float *bbuf, int bo,
     r = a * b;
   else
     r = a >= 0.f ? a : a * b;
-  yb[yo + i] = fv_act (r, act);
+  FV_ST (yb, yo + i, fv_act (r, act));
 }
 
 /* Same-shape fast path of binary(): no index arithmetic. */
 __kernel void
-binary_flat (__global const float *ab, int ao, __global const float *bbuf, int bo,
-             __global float *yb, int yo, int op, int act, int total)
+binary_flat (__global const fv_store_t *ab, int ao, __global const fv_store_t *bbuf, int bo,
+             __global fv_store_t *yb, int yo, int op, int act, int total)
 {
   int i = get_global_id (0);
   if (i >= total)
     return;
-  float a = ab[ao + i], b = bbuf[bo + i];
+  float a = FV_LD (ab, ao + i), b = FV_LD (bbuf, bo + i);
   float r;
   if (op == 0)
     r = a + b;
@@ -60,17 +49,17 @@ binary_flat (__global const float *ab, int ao, __global const float *bbuf, int b
     r = a * b;
   else
     r = a >= 0.f ? a : a * b;
-  yb[yo + i] = fv_act (r, act);
+  FV_ST (yb, yo + i, fv_act (r, act));
 }
 
 /* op: 0 relu, 1 relu6, 2 logistic, 3 hard_swish, 4 copy */
 __kernel void
-unary (__global const float *xb, int xo, __global float *yb, int yo, int op, int total)
+unary (__global const fv_store_t *xb, int xo, __global fv_store_t *yb, int yo, int op, int total)
 {
   int i = get_global_id (0);
   if (i >= total)
     return;
-  float x = xb[xo + i];
+  float x = FV_LD (xb, xo + i);
   float r;
   if (op == 0) {
     r = fmax (x, 0.f);
@@ -89,5 +78,5 @@ unary (__global const float *xb, int xo, __global float *yb, int yo, int op, int
   } else {
     r = x;
   }
-  yb[yo + i] = r;
+  FV_ST (yb, yo + i, r);
 }

@@ -2,20 +2,9 @@
  * STRIDED_SLICE) and RESIZE_BILINEAR, for the OpenCL model backend. Shapes are padded to 8
  * axes with leading 1s; operands are a buffer plus an element offset (see conv2d.cl). */
 
-static float fv_act (float x, int act)
-{
-  if (act == 1)
-    return fmax (x, 0.f);
-  if (act == 2)
-    return clamp (x, -1.f, 1.f);
-  if (act == 3)
-    return clamp (x, 0.f, 6.f);
-  return x;
-}
-
 /* Zero padding: output element -> input element, or 0 outside it. */
 __kernel void
-pad (__global const float *xb, int xo, __global float *yb, int yo, int8 in_shape,
+pad (__global const fv_store_t *xb, int xo, __global fv_store_t *yb, int yo, int8 in_shape,
      int8 out_shape, int8 before, int total)
 {
   int i = get_global_id (0);
@@ -37,25 +26,25 @@ pad (__global const float *xb, int xo, __global float *yb, int yo, int8 in_shape
     src += k * stride;
     stride *= is[d];
   }
-  yb[yo + i] = inside ? xb[xo + src] : 0.f;
+  FV_ST (yb, yo + i, inside ? FV_LD (xb, xo + src) : 0.f);
 }
 
 /* One input of a concatenation: @outer rows of @chunk elements, each placed at @at within
  * the output rows of @out_chunk elements. */
 __kernel void
-concat_part (__global const float *xb, int xo, __global float *yb, int yo, int chunk,
+concat_part (__global const fv_store_t *xb, int xo, __global fv_store_t *yb, int yo, int chunk,
              int out_chunk, int at, int act, int total)
 {
   int i = get_global_id (0);
   if (i >= total)
     return;
   int r = i / chunk, k = i % chunk;
-  yb[yo + r * out_chunk + at + k] = fv_act (xb[xo + i], act);
+  FV_ST (yb, yo + r * out_chunk + at + k, fv_act (FV_LD (xb, xo + i), act));
 }
 
 /* TF's DCR order: out[n, y*bs+by, x*bs+bx, c] = in[n, y, x, (by*bs+bx)*oc + c] */
 __kernel void
-depth_to_space (__global const float *xb, int xo, __global float *yb, int yo, int h, int w,
+depth_to_space (__global const fv_store_t *xb, int xo, __global fv_store_t *yb, int yo, int h, int w,
                 int c, int bs, int total)
 {
   int i = get_global_id (0);
@@ -69,13 +58,13 @@ depth_to_space (__global const float *xb, int xo, __global float *yb, int yo, in
   int oy = rest % oh;
   int n = rest / oh;
   int y = oy / bs, by = oy % bs, x = ox / bs, bx = ox % bs;
-  yb[yo + i] = xb[xo + ((n * h + y) * w + x) * c + (by * bs + bx) * oc + ch];
+  FV_ST (yb, yo + i, FV_LD (xb, xo + ((n * h + y) * w + x) * c + (by * bs + bx) * oc + ch));
 }
 
 /* Output element (over the slice's sizes per input axis) -> input element:
  * first + sum over axes of index * step. */
 __kernel void
-strided_slice (__global const float *xb, int xo, __global float *yb, int yo, int8 size,
+strided_slice (__global const fv_store_t *xb, int xo, __global fv_store_t *yb, int yo, int8 size,
                int8 step, int first, int total)
 {
   int i = get_global_id (0);
@@ -88,7 +77,7 @@ strided_slice (__global const float *xb, int xo, __global float *yb, int yo, int
     off += (rest % sz[d]) * st[d];
     rest /= sz[d];
   }
-  yb[yo + i] = xb[xo + off];
+  FV_ST (yb, yo + i, FV_LD (xb, xo + off));
 }
 
 static void
@@ -105,7 +94,7 @@ fv_interpolation (int o, float scale, int half_pixel, int in_size, float *src, i
 /* TFLite's RESIZE_BILINEAR (half-pixel centres or align-corners via @scale_*), the same
  * float expression as the reference kernel. */
 __kernel void
-resize_bilinear (__global const float *xb, int xo, __global float *yb, int yo, int h, int w,
+resize_bilinear (__global const fv_store_t *xb, int xo, __global fv_store_t *yb, int yo, int h, int w,
                  int c, int oh, int ow, float scale_y, float scale_x, int half_pixel, int total)
 {
   int i = get_global_id (0);
@@ -122,11 +111,11 @@ resize_bilinear (__global const float *xb, int xo, __global float *yb, int yo, i
   fv_interpolation (y, scale_y, half_pixel, h, &sy, &y0, &y1);
   fv_interpolation (x, scale_x, half_pixel, w, &sx, &x0, &x1);
   float dy = sy - (float) y0, dx = sx - (float) x0;
-  __global const float *in = xb + xo;
-  float p00 = in[((b * h + y0) * w + x0) * c + k];
-  float p10 = in[((b * h + y1) * w + x0) * c + k];
-  float p01 = in[((b * h + y0) * w + x1) * c + k];
-  float p11 = in[((b * h + y1) * w + x1) * c + k];
-  yb[yo + i] = p00 * (1 - dy) * (1 - dx) + p10 * dy * (1 - dx) + p01 * (1 - dy) * dx
-               + p11 * dy * dx;
+  __global const fv_store_t *in = xb + xo;
+  float p00 = FV_LD (in, ((b * h + y0) * w + x0) * c + k);
+  float p10 = FV_LD (in, ((b * h + y1) * w + x0) * c + k);
+  float p01 = FV_LD (in, ((b * h + y0) * w + x1) * c + k);
+  float p11 = FV_LD (in, ((b * h + y1) * w + x1) * c + k);
+  FV_ST (yb, yo + i, p00 * (1 - dy) * (1 - dx) + p10 * dy * (1 - dx) + p01 * (1 - dy) * dx
+                     + p11 * dy * dx);
 }

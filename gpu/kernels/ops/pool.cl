@@ -1,20 +1,9 @@
 /* fovea — MAX_POOL_2D, AVERAGE_POOL_2D and MEAN for the OpenCL model backend (NHWC; operands
  * are a buffer plus an element offset, see conv2d.cl). */
 
-static float fv_act (float x, int act)
-{
-  if (act == 1)
-    return fmax (x, 0.f);
-  if (act == 2)
-    return clamp (x, -1.f, 1.f);
-  if (act == 3)
-    return clamp (x, 0.f, 6.f);
-  return x;
-}
-
 /* is_max: 1 max pool, 0 average pool; padded cells take no part in either. */
 __kernel void
-pool2d (__global const float *xb, int xo, __global float *yb, int yo, int h, int w, int c,
+pool2d (__global const fv_store_t *xb, int xo, __global fv_store_t *yb, int yo, int h, int w, int c,
         int oh, int ow, int fh, int fw, int stride_h, int stride_w, int pad_t, int pad_l,
         int is_max, int act, int total)
 {
@@ -28,12 +17,12 @@ pool2d (__global const float *xb, int xo, __global float *yb, int yo, int h, int
   int oy = rest % oh;
   int b = rest / oh;
   int y0 = oy * stride_h - pad_t, x0 = ox * stride_w - pad_l;
-  __global const float *x = xb + xo;
+  __global const fv_store_t *x = xb + xo;
   float acc = is_max ? -FLT_MAX : 0.f;
   int count = 0;
   for (int iy = max (y0, 0); iy < min (y0 + fh, h); iy++)
     for (int ix = max (x0, 0); ix < min (x0 + fw, w); ix++) {
-      float v = x[((size_t) (b * h + iy) * w + ix) * c + ch];
+      float v = FV_LD (x, ((size_t) (b * h + iy) * w + ix) * c + ch);
       if (is_max)
         acc = acc < v ? v : acc;
       else
@@ -42,7 +31,7 @@ pool2d (__global const float *xb, int xo, __global float *yb, int yo, int h, int
     }
   if (!is_max)
     acc = count > 0 ? acc / (float) count : 0.f;
-  yb[yo + i] = fv_act (acc, act);
+  FV_ST (yb, yo + i, fv_act (acc, act));
 }
 
 /* Mean over the axes set in @reduced (bit d = axis d of the input, padded to 8 axes with
@@ -56,7 +45,7 @@ typedef float fv_sum_t;
 #endif
 
 __kernel void
-mean (__global const float *xb, int xo, __global float *yb, int yo, int8 shape, int8 stride,
+mean (__global const fv_store_t *xb, int xo, __global fv_store_t *yb, int yo, int8 shape, int8 stride,
       int reduced, int n_red, int total)
 {
   int o = get_global_id (0);
@@ -71,7 +60,7 @@ mean (__global const float *xb, int xo, __global float *yb, int yo, int8 shape, 
       base += (rest % s[d]) * st[d];
       rest /= s[d];
     }
-  __global const float *x = xb + xo;
+  __global const fv_store_t *x = xb + xo;
   fv_sum_t sum = 0;
   for (int r = 0; r < n_red; r++) {
     int off = base;
@@ -81,7 +70,7 @@ mean (__global const float *xb, int xo, __global float *yb, int yo, int8 shape, 
         off += (rest % s[d]) * st[d];
         rest /= s[d];
       }
-    sum += x[off];
+    sum += FV_LD (x, off);
   }
-  yb[yo + o] = (float) (sum / (fv_sum_t) n_red);
+  FV_ST (yb, yo + o, (float) (sum / (fv_sum_t) n_red));
 }
