@@ -11,7 +11,14 @@
  *               ("mediapipe/modules/face_detection/face_detection_short_range.tflite") run
  *               with the fetched models.
  *   model       fovea's: a catalog name ("face_detection_short_range") or a path.
- *   backend     fovea's: "cpu", "ref" or "opencl"; default $FOVEA_BACKEND, else "cpu".
+ *   backend     fovea's: "cpu", "ref" or "opencl". Wins over `device`.
+ *   device      fovea's: "cpu", "opencl", "opencl:P:D" or "opencl,cpu" (gpu/device_choice.h),
+ *               mapped to the backend "cpu" or "opencl"; with "opencl,cpu" a model whose
+ *               OpenCL device does not open runs on the CPU after a warning on stderr.
+ *               Without `backend` and `device`: $FOVEA_BACKEND when set, else
+ *               $FOVEA_DEVICE, else "cpu". The opencl backend opens its device from
+ *               $FOVEA_DEVICE (the backend options carry no device yet), so a `device`
+ *               naming platform/device indices must agree with it.
  *   delegate { xnnpack { num_threads } }: threads of the CPU backend (> 0; else its
  *               default). Other delegates are accepted and run on the CPU backend.
  * The model is loaded and prepared once in open(); a missing or unreadable model fails
@@ -20,6 +27,7 @@
  */
 #include <string.h>
 
+#include "gpu/device_choice.h"
 #include "graph/calculator.h"
 #include "graph/tensor_list.h"
 #include "models/catalog.h"
@@ -46,6 +54,7 @@ inference_contract (FvContract *cc, GError **error)
   if (model == NULL && local == NULL)
     model = fv_tp_get_string (opts, "model", NULL, &local);
   const char *backend = local ? NULL : option_backend (opts, &local);
+  const char *device = local ? NULL : fv_tp_get_string (opts, "device", NULL, &local);
   if (local != NULL) {
     g_propagate_error (error, local);
     return FALSE;
@@ -63,6 +72,11 @@ inference_contract (FvContract *cc, GError **error)
                  fv_backend_known_names ());
     return FALSE;
   }
+  FvDeviceRequest req;
+  if (device != NULL && !fv_device_request_parse (device, &req, error))
+    return FALSE;
+  if (device != NULL)
+    fv_device_request_clear (&req);
   fv_type_tensors ();   /* registers the payload type before the graph checks port types */
   if (!fv_contract_set_tag_type (cc, FV_PORT_INPUT, "TENSORS", FV_TYPE_NAME_TENSORS, FALSE,
                                  error)
@@ -101,6 +115,37 @@ resolve_model (const char *model, GError **error)
   return path;
 }
 
+/* The backend name for the options (NULL: the backend layer's default, $FOVEA_BACKEND);
+ * @req receives the device request behind it (zeroed when the backend was named). */
+static gboolean
+choose_backend (const FvTpMessage *opts, FvDeviceRequest *req, const char **backend,
+                GError **error)
+{
+  *req = (FvDeviceRequest) { 0 };
+  *backend = option_backend (opts, NULL);
+  const char *device = fv_tp_get_string (opts, "device", NULL, NULL);
+  if (*backend != NULL || (device == NULL && g_getenv ("FOVEA_BACKEND") != NULL))
+    return TRUE;
+  if (!fv_device_request_parse (device, req, error))
+    return FALSE;
+  *backend = req->opencl ? "opencl" : "cpu";
+  if (device != NULL && req->opencl && g_ascii_strcasecmp (req->word, "opencl") != 0) {
+    /* the backend opens $FOVEA_DEVICE's device: refuse rather than run on another one */
+    FvDeviceRequest env = { 0 };
+    gboolean same = fv_device_request_parse (NULL, &env, NULL) && env.word != NULL
+                    && g_ascii_strcasecmp (env.word, req->word) == 0;
+    fv_device_request_clear (&env);
+    if (!same) {
+      g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID,
+                   "device '%s': the opencl backend opens the device $FOVEA_DEVICE names; "
+                   "set FOVEA_DEVICE=%s (or device: \"opencl\")", device, req->word);
+      fv_device_request_clear (req);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
 static gboolean
 inference_open (FvCalculatorContext *ctx, GError **error)
 {
@@ -131,7 +176,19 @@ inference_open (FvCalculatorContext *ctx, GError **error)
   gint64 threads = fv_tp_get_int (xnnpack, "num_threads", -1, NULL);
   bopts.n_threads = threads > 0 && threads <= 1024 ? (int) threads : 0;
   GError *local = NULL;
-  st->interp = fv_interpreter_new_from_file (path, option_backend (opts, NULL), &bopts, &local);
+  FvDeviceRequest req = { 0 };
+  const char *backend = NULL;
+  if (!choose_backend (opts, &req, &backend, error))
+    return FALSE;
+  st->interp = fv_interpreter_new_from_file (path, backend, &bopts, &local);
+  if (st->interp == NULL && req.opencl && req.fallback_cpu
+      && (g_error_matches (local, FV_GPU_ERROR, FV_GPU_ERROR_NO_PLATFORM)
+          || g_error_matches (local, FV_GPU_ERROR, FV_GPU_ERROR_NO_DEVICE))) {
+    fv_device_warn_fallback ("InferenceCalculator", local);
+    g_clear_error (&local);
+    st->interp = fv_interpreter_new_from_file (path, "cpu", &bopts, &local);
+  }
+  fv_device_request_clear (&req);
   if (st->interp == NULL) {
     g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_CALCULATOR, "cannot load model '%s' (%s): %s",
                  model, path, local->message);

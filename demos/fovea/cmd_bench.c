@@ -146,12 +146,13 @@ bench_solution (int argc, char **argv)
 {
   gint64 runs = 100, warmup = 10;
   char **set = NULL;
-  char *backend = NULL;
+  char *backend = NULL, *device = NULL;
   GOptionEntry entries[] = {
     { "runs", 'n', 0, G_OPTION_ARG_INT64, &runs, "Timed runs (default 100)", "N" },
     { "warmup", 'w', 0, G_OPTION_ARG_INT64, &warmup, "Untimed runs first (default 10)", "W" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &set, "Set a solution option; repeatable", "KEY=VALUE" },
     { "backend", 'b', 0, G_OPTION_ARG_STRING, &backend, "Inference backend: cpu (default), ref or opencl", "NAME" },
+    { "device", 'd', 0, G_OPTION_ARG_STRING, &device, "Device: cpu, opencl[:P[:D]] or opencl,cpu (CPU fallback); default $FOVEA_DEVICE, else cpu", "LIST" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("SOLUTION IMAGE");
@@ -171,13 +172,16 @@ bench_solution (int argc, char **argv)
       || warmup < 0 || runs > 1000000 || warmup > 1000000
       || (backend && !fv_backend_find (backend))) {
     fprintf (stderr, "usage: fovea bench SOLUTION IMAGE [-n N >= 1] [--warmup W >= 0] "
-             "[--set KEY=VALUE]... [--backend NAME]%s%s\n",
+             "[--set KEY=VALUE]... [--backend NAME] [--device LIST]%s%s\n",
              error ? ": " : "", error ? error->message : "");
     status = 2;
     goto out;
   }
   if (backend != NULL)
     g_setenv ("FOVEA_BACKEND", backend, TRUE);
+  if ((status = fv_cli_apply_device ("fovea bench", device, backend)) != 0)
+    goto out;
+  status = 1;
   text = fv_cli_solution_text ("fovea bench", argv[1], set, &name, &status);
   if (text == NULL)
     goto out;
@@ -226,8 +230,9 @@ bench_solution (int argc, char **argv)
   if (stages == NULL)
     goto fail;
   printf ("%s on %s (%dx%d), %" G_GINT64_FORMAT " runs after %" G_GINT64_FORMAT
-          " warm-up, backend %s\n", name, argv[2], w, h, runs, warmup,
-          g_getenv ("FOVEA_BACKEND") ? g_getenv ("FOVEA_BACKEND") : "cpu");
+          " warm-up, backend %s, device %s\n", name, argv[2], w, h, runs, warmup,
+          g_getenv ("FOVEA_BACKEND") ? g_getenv ("FOVEA_BACKEND") : "cpu",
+          g_getenv ("FOVEA_DEVICE") ? g_getenv ("FOVEA_DEVICE") : "cpu");
   printf ("  %-58s %7s %10s %10s\n", "stage (node)", "calls", "median ms", "p99 ms");
   for (guint i = 0; i < stages->len; i++) {
     Stage *st = g_ptr_array_index (stages, i);
@@ -255,6 +260,7 @@ out:
   fv_packet_unref (frame);
   g_strfreev (set);
   g_free (backend);
+  g_free (device);
   return status;
 }
 

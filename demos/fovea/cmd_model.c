@@ -5,6 +5,8 @@
  * the layout of the TFLite oracle's golden files. */
 #include "demos/fovea/cmd_model.h"
 
+#include "demos/fovea/cmd_run.h"
+
 #include "models/catalog.h"
 #include "models/interpreter.h"
 #include "models/model_stats.h"
@@ -220,10 +222,13 @@ fail:
 
 static const char usage[] =
   "usage:\n"
-  "  fovea model info MODEL [--backend NAME]\n"
+  "  fovea model info MODEL [--backend NAME] [--device LIST]\n"
   "  fovea model run MODEL [--input FILE|random]... --output-dir DIR [--dump-tensors]\n"
-  "  fovea model bench MODEL [-n RUNS] [--warmup N] [--backend NAME]\n"
-  "MODEL: a .tflite file or a catalog name (see `fovea models list`).\n";
+  "      [--backend NAME] [--device LIST]\n"
+  "  fovea model bench MODEL [-n RUNS] [--warmup N] [--backend NAME] [--device LIST]\n"
+  "MODEL: a .tflite file or a catalog name (see `fovea models list`).\n"
+  "LIST: cpu, opencl[:PLATFORM[:DEVICE]] or opencl,cpu (CPU when OpenCL does not open);\n"
+  "default $FOVEA_DEVICE. --device opencl selects the opencl backend, cpu the cpu one.\n";
 
 int
 fv_cmd_model (int argc, char **argv)
@@ -233,12 +238,13 @@ fv_cmd_model (int argc, char **argv)
     return 2;
   }
   const char *sub = argv[1];
-  g_autofree char *backend = NULL, *out_dir = NULL;
+  g_autofree char *backend = NULL, *out_dir = NULL, *device = NULL;
   g_auto (GStrv) inputs = NULL;
   gboolean dump = FALSE, quiet = FALSE;
   int runs = 20, warmup = 3;
   GOptionEntry entries[] = {
     { "backend", 'b', 0, G_OPTION_ARG_STRING, &backend, "Backend: cpu (default), ref or opencl", "NAME" },
+    { "device", 'd', 0, G_OPTION_ARG_STRING, &device, "Device: cpu, opencl[:P[:D]] or opencl,cpu", "LIST" },
     { "input", 'i', 0, G_OPTION_ARG_FILENAME_ARRAY, &inputs,
       "run: raw float32 file for the next input, or 'random' (repeat per input)", "FILE" },
     { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "run: where outputs go", "DIR" },
@@ -262,6 +268,14 @@ fv_cmd_model (int argc, char **argv)
     return 2;
   }
   const char *model = argv[2];
+  if (!g_str_equal (sub, "info") && !g_str_equal (sub, "run") && !g_str_equal (sub, "bench")) {
+    fputs (usage, stderr);
+    return 2;
+  }
+  g_autofree char *prog = g_strdup_printf ("fovea model %s", sub);
+  int status = fv_cli_apply_device (prog, device, backend);
+  if (status != 0)
+    return status;
   if (g_str_equal (sub, "info"))
     return cmd_info (model, backend);
   if (g_str_equal (sub, "run")) {

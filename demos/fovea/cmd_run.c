@@ -1,5 +1,5 @@
 /* fovea — `fovea run SOLUTION INPUT... [--json FILE|-] [--render OUT] [--trace FILE]
- * [--set key=value]... [--backend NAME]`: runs a solution (built-in name or .pbtxt file)
+ * [--set key=value]... [--backend NAME] [--device LIST]`: runs a solution (built-in name or .pbtxt file)
  * on still images (files, or the .png/.jpg/.jpeg files of folders), one independent frame
  * each, and writes what every output stream held as JSON (schema in the README, section
  * "`fovea run`: solutions and their JSON"). A bad file is one error line and the run goes
@@ -7,6 +7,8 @@
 #include "demos/fovea/cmd_run.h"
 
 #include "models/backend.h"
+
+#include "gpu/device_choice.h"
 
 #include "calculators/image/image_io.h"
 #include "graph/detection.h"
@@ -21,6 +23,28 @@
 #include <string.h>
 
 #define RENDER_STREAM "fovea_run_render"
+
+/* ------------------------------------------------------------------ device */
+
+int
+fv_cli_apply_device (const char *prog, const char *device, const char *backend)
+{
+  /* nothing asked: the calculators' own defaults ($FOVEA_BACKEND, else cpu) stay */
+  const char *env = g_getenv ("FOVEA_DEVICE");
+  if (device == NULL && (env == NULL || *env == '\0'))
+    return 0;
+  g_autoptr (GError) error = NULL;
+  gboolean opencl = FALSE;
+  if (!fv_device_resolve_for_process (device, prog, &opencl, &error)) {
+    fprintf (stderr, "%s: %s\n", prog, error->message);
+    return g_error_matches (error, FV_GPU_ERROR, FV_GPU_ERROR_INVALID) ? 2 : 1;
+  }
+  /* --backend names the inference backend itself; an explicit --device beats an inherited
+   * $FOVEA_BACKEND */
+  if (backend == NULL && (device != NULL || g_getenv ("FOVEA_BACKEND") == NULL))
+    g_setenv ("FOVEA_BACKEND", opencl ? "opencl" : "cpu", TRUE);
+  return 0;
+}
 
 /* ------------------------------------------------------------------ solution text */
 
@@ -513,7 +537,7 @@ collect_inputs (char **args, int n_args, gboolean *any_folder)
 /* ------------------------------------------------------------------ the command */
 
 typedef struct {
-  char *json, *render, *trace, *backend;
+  char *json, *render, *trace, *backend, *device;
   char **set;
 } RunArgs;
 
@@ -561,6 +585,7 @@ fv_cmd_run (int argc, char **argv)
     { "trace", 't', 0, G_OPTION_ARG_FILENAME, &a.trace, "Write a Chrome trace (chrome://tracing, Perfetto) of the run", "FILE" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &a.set, "Set a solution option (see `fovea solutions`); repeatable", "KEY=VALUE" },
     { "backend", 'b', 0, G_OPTION_ARG_STRING, &a.backend, "Inference backend: cpu (default), ref or opencl", "NAME" },
+    { "device", 'd', 0, G_OPTION_ARG_STRING, &a.device, "Device: cpu, opencl[:P[:D]] or opencl,cpu (CPU fallback); default $FOVEA_DEVICE, else cpu", "LIST" },
     { NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("SOLUTION INPUT...");
@@ -577,7 +602,7 @@ fv_cmd_run (int argc, char **argv)
 
   if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc < 3) {
     fprintf (stderr, "usage: fovea run SOLUTION INPUT... [--json FILE|-] [--render OUT] "
-             "[--trace FILE] [--set KEY=VALUE]... [--backend NAME]%s%s\n",
+             "[--trace FILE] [--set KEY=VALUE]... [--backend NAME] [--device LIST]%s%s\n",
              error ? "\n  " : "", error ? error->message : "");
     status = 2;
     goto out;
@@ -592,6 +617,8 @@ fv_cmd_run (int argc, char **argv)
     /* InferenceCalculator's default backend. */
     g_setenv ("FOVEA_BACKEND", a.backend, TRUE);
   }
+  if ((status = fv_cli_apply_device ("fovea run", a.device, a.backend)) != 0)
+    goto out;
   text = fv_cli_solution_text ("fovea run", argv[1], a.set, &name, &status);
   if (text == NULL)
     goto out;
@@ -758,6 +785,7 @@ out:
   g_free (a.render);
   g_free (a.trace);
   g_free (a.backend);
+  g_free (a.device);
   g_strfreev (a.set);
   return status;
 }

@@ -14,3 +14,10 @@ int fv_cmd_run (int argc, char **argv);
  * other failure) and returns NULL. transfer full. */
 char *fv_cli_solution_text (const char *prog, const char *arg, char **set, char **name_out,
                             int *status);
+
+/* Applies `--device LIST` (NULL: $FOVEA_DEVICE when set, else nothing to do) for the whole
+ * process: resolves it (gpu/device_choice.h; "opencl,cpu" falls back with a warning), sets
+ * $FOVEA_DEVICE to the outcome and, unless @backend (the --backend given, may be NULL)
+ * names one, $FOVEA_BACKEND to "opencl" or "cpu". Returns 0, or the exit status after one
+ * error line prefixed by @prog on stderr: 2 for a bad list, 1 when OpenCL did not open. */
+int fv_cli_apply_device (const char *prog, const char *device, const char *backend);

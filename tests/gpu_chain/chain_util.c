@@ -1,0 +1,131 @@
+/* fovea tests — gpu_chain helpers (see chain_util.h). */
+#include "tests/gpu_chain/chain_util.h"
+
+#include "calculators/image/image_to_tensor.h"
+#include "graph/config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *tmp_dir;
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  if (dir != NULL) {
+    const char *name;
+    while ((name = g_dir_read_name (dir)) != NULL) {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+    g_dir_close (dir);
+  }
+  g_rmdir (path);
+}
+
+void
+chain_setup_cache (void)
+{
+  tmp_dir = g_dir_make_tmp ("fovea-gpu-chain-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  g_autofree char *cl = g_build_filename (tmp_dir, "cl", NULL);
+  g_setenv ("FOVEA_CL_CACHE_DIR", cl, TRUE);
+  if (access (g_get_home_dir (), W_OK) != 0 && g_getenv ("XDG_CACHE_HOME") == NULL)
+    g_setenv ("XDG_CACHE_HOME", tmp_dir, TRUE);
+}
+
+void
+chain_teardown_cache (void)
+{
+  if (tmp_dir != NULL)
+    remove_tree (tmp_dir);
+  g_clear_pointer (&tmp_dir, g_free);
+}
+
+FvImage *
+chain_noise_image (FvImageFormat format, int w, int h, guint32 seed)
+{
+  FvImage *img = fv_image_new (format, w, h, NULL);
+  g_assert_nonnull (img);
+  const int ch = fv_image_format_channels (format);
+  guint32 x = seed;
+  for (int y = 0; y < h; y++) {
+    guint8 *row = fv_image_row (img, y);
+    for (int i = 0; i < w * ch; i++) {
+      x = x * 1664525u + 1013904223u;   /* LCG: reproducible noise */
+      row[i] = (guint8) (x >> 24);
+    }
+  }
+  return img;
+}
+
+FvTensorList *
+chain_i2t (const char *device, const FvImage *image, const FvNormRect *rect, int w, int h,
+           const char *options_extra, float padding[4], float matrix[16], GError **error)
+{
+  g_autofree char *dev = device ? g_strdup_printf ("device: '%s'", device) : g_strdup ("");
+  g_autofree char *cfg = g_strdup_printf (
+    "input_stream: 'image' %s\n"
+    "node { calculator: 'ImageToTensorCalculator' input_stream: 'IMAGE:image' %s\n"
+    "  output_stream: 'TENSORS:tensors' output_stream: 'LETTERBOX_PADDING:padding'\n"
+    "  output_stream: 'MATRIX:matrix'\n"
+    "  options { [mediapipe.ImageToTensorCalculatorOptions.ext] {\n"
+    "    output_tensor_width: %d output_tensor_height: %d %s %s } } }\n",
+    rect ? "input_stream: 'roi'" : "", rect ? "input_stream: 'NORM_RECT:roi'" : "", w, h,
+    options_extra, dev);
+  FvGraph *g = fv_graph_new_from_string (cfg, NULL, error);
+  if (g == NULL)
+    return NULL;
+  FvPoller *pt = fv_graph_add_poller (g, "tensors", NULL);
+  FvPoller *pp = fv_graph_add_poller (g, "padding", NULL);
+  FvPoller *pm = fv_graph_add_poller (g, "matrix", NULL);
+  FvTensorList *result = NULL;
+  if (!fv_graph_start (g, error)) {
+    fv_graph_free (g);
+    return NULL;
+  }
+  FvImage *copy = fv_image_new (image->format, image->width, image->height, NULL);
+  for (int y = 0; y < image->height; y++)
+    memcpy (fv_image_row (copy, y), fv_image_row (image, y),
+            (gsize) image->width * (gsize) fv_image_format_channels (image->format));
+  gboolean ok = fv_graph_add_packet (g, "image", fv_packet_stamp (fv_packet_new_image (copy), 1),
+                                     error);
+  if (ok && rect)
+    ok = fv_graph_add_packet (g, "roi", fv_packet_stamp (fv_packet_new_norm_rect (rect), 1),
+                              error);
+  fv_graph_close_all_inputs (g, NULL);
+  ok = fv_graph_wait_until_done (g, ok ? error : NULL) && ok;
+  FvPacket *p = NULL;
+  if (ok && fv_poller_next (pt, &p)) {
+    const FvTensorList *l = fv_packet_get_tensors (p);
+    result = fv_tensor_list_new (1);
+    fv_tensor_list_alloc (result, 0, l->tensors[0].rank, l->tensors[0].shape, NULL);
+    memcpy (result->tensors[0].data, l->tensors[0].data, l->tensors[0].n * sizeof (float));
+    fv_packet_unref (p);
+  }
+  if (ok && fv_poller_next (pp, &p)) {
+    memcpy (padding, fv_packet_get_letterbox_padding (p), 4 * sizeof (float));
+    fv_packet_unref (p);
+  }
+  if (ok && fv_poller_next (pm, &p)) {
+    memcpy (matrix, fv_packet_get_matrix (p), 16 * sizeof (float));
+    fv_packet_unref (p);
+  }
+  fv_graph_free (g);
+  return result;
+}
+
+gboolean
+chain_register_face_detection (GError **error)
+{
+  g_autofree char *path = g_build_filename (FOVEA_SOURCE_ROOT, "graph", "solutions",
+                                            "face_detection.pbtxt", NULL);
+  g_autofree char *text = NULL;
+  return g_file_get_contents (path, &text, NULL, error)
+         && fv_subgraph_register_text (text, path, error);
+}

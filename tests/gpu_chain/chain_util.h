@@ -1,0 +1,25 @@
+/* fovea tests — gpu_chain helpers: an ImageToTensorCalculator graph on a device, the
+ * face_detection solution registered, a graph run on one image. */
+#pragma once
+
+#include "graph/detection.h"
+#include "graph/fovea-graph.h"
+#include "graph/image.h"
+#include "graph/tensor_list.h"
+
+/* A private OpenCL program cache (and PoCL cache home) under a temp dir; call first. */
+void chain_setup_cache (void);
+void chain_teardown_cache (void);
+
+/* A deterministic noisy RGBA image (transfer full). */
+FvImage *chain_noise_image (FvImageFormat format, int w, int h, guint32 seed);
+
+/* Runs ImageToTensorCalculator (device @device, NULL: none set) on @image / @rect (may be
+ * NULL) into @w x @h with @options_extra appended to its options; returns the TENSORS list
+ * (transfer full) and fills @padding / @matrix. NULL with @error when the graph fails. */
+FvTensorList *chain_i2t (const char *device, const FvImage *image, const FvNormRect *rect,
+                         int w, int h, const char *options_extra, float padding[4],
+                         float matrix[16], GError **error);
+
+/* Registers graph/solutions/face_detection.pbtxt (the FaceDetection subgraph). */
+gboolean chain_register_face_detection (GError **error);
