@@ -335,9 +335,59 @@ append_ports (GString *out, const char *indent, const char *field, const GPtrArr
   }
 }
 
+/* Options that pick another built-in graph rather than set a field, as MediaPipe's FaceMesh
+ * picks its landmark subgraph by refine_landmarks: the option is a bool field of the
+ * solution's graph_options (so it is listed and checked like the others), and when true
+ * the variant's graph runs with the other settings. */
+static const struct {
+  const char *solution, *option, *variant;
+} variants[] = {
+  { "face_mesh", "refine", "face_mesh_refine" },
+};
+
+/* The variant that @set picks for @solution, or NULL; *@skip gets the index of the setting
+ * that picked it. */
+static const FvSolution *
+pick_variant (const FvSolution *solution, char **set, gsize *skip)
+{
+  for (gsize v = 0; v < G_N_ELEMENTS (variants); v++) {
+    if (solution != fv_solution_find (variants[v].solution))
+      continue;
+    gsize len = strlen (variants[v].option);
+    for (gsize i = 0; set != NULL && set[i] != NULL; i++) {
+      const char *kv = set[i];
+      while (g_ascii_isspace (*kv))
+        kv++;
+      if (strncmp (kv, variants[v].option, len) != 0)
+        continue;
+      const char *eq = kv + len;
+      while (g_ascii_isspace (*eq))
+        eq++;
+      if (*eq != '=')
+        continue;
+      g_autofree char *value = g_strstrip (g_strdup (eq + 1));
+      if (g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0) {
+        *skip = i;
+        return fv_solution_find (variants[v].variant);
+      }
+    }
+  }
+  return NULL;
+}
+
 char *
 fv_solution_graph_text (const FvSolution *solution, char **set, GError **error)
 {
+  gsize skip = 0;
+  const FvSolution *variant = pick_variant (solution, set, &skip);
+  if (variant != NULL) {
+    g_autoptr (GPtrArray) rest = g_ptr_array_new ();
+    for (gsize i = 0; set[i] != NULL; i++)
+      if (i != skip)
+        g_ptr_array_add (rest, set[i]);
+    g_ptr_array_add (rest, NULL);
+    return fv_solution_graph_text (variant, (char **) rest->pdata, error);
+  }
   FvGraphConfig *cfg = fv_solution_config (solution, error);
   if (cfg == NULL)
     return NULL;

@@ -71,7 +71,9 @@ gboolean fv_solution_has_option (const FvSolution *solution, const char *name);
  * "key=value" settings of @set (NULL-terminated; may be NULL). A value is a number,
  * true/false, an enum name where the default is one, or else a string. An unknown key or
  * a value of the wrong kind is FV_SOLUTION_ERROR_OPTION, listing the valid options. For a
- * plain graph (no type), the text itself is returned and any setting is an error. */
+ * plain graph (no type), the text itself is returned and any setting is an error.
+ * A few options pick another built-in graph instead: face_mesh with refine=true runs
+ * face_mesh_refine (478 landmarks) with the other settings. */
 char *fv_solution_graph_text (const FvSolution *solution, char **set, GError **error);
 
 G_END_DECLS

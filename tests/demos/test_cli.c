@@ -294,6 +294,85 @@ test_run_huge_header_and_missing_file (void **state)
   g_rmdir (dir);
 }
 
+/* face_mesh's `refine` option runs the attention graph: 478 landmarks instead of 468. */
+static int
+first_face_landmarks (const char *json)
+{
+  JsonNode *root = parse_json (json);
+  JsonObject *results = json_object_get_object_member (json_node_get_object (root), "results");
+  assert_non_null (results);
+  JsonArray *faces = json_object_get_array_member (results, "multi_face_landmarks");
+  assert_non_null (faces);
+  assert_int_equal (json_array_get_length (faces), 1);
+  int n = (int) json_array_get_length (json_array_get_array_element (faces, 0));
+  json_node_unref (root);
+  return n;
+}
+
+static void
+test_run_face_mesh_refine (void **state)
+{
+  CliResult r = run_cli ("run", "face_mesh", astronaut, "--json", "-", NULL);
+  if (r.status != 0)
+    fail_msg ("exit %d: %s", r.status, r.err);
+  assert_int_equal (first_face_landmarks (r.out), 468);
+  cli_result_clear (&r);
+  r = run_cli ("run", "face_mesh", astronaut, "--json", "-", "--set", "refine=true",
+               "--set", "max_num_faces=2", NULL);
+  if (r.status != 0)
+    fail_msg ("exit %d: %s", r.status, r.err);
+  assert_int_equal (first_face_landmarks (r.out), 478);
+  cli_result_clear (&r);
+  r = run_cli ("run", "face_mesh", astronaut, "--json", "-", "--set", "refine=false", NULL);
+  assert_int_equal (r.status, 0);
+  assert_int_equal (first_face_landmarks (r.out), 468);
+  cli_result_clear (&r);
+  r = run_cli ("run", "face_mesh", astronaut, "--set", "refine=maybe", NULL);
+  assert_int_equal (r.status, 2);
+  assert_non_null (strstr (r.err, "refine"));
+  cli_result_clear (&r);
+  r = run_cli ("solutions", "face_mesh", NULL);
+  assert_int_equal (r.status, 0);
+  assert_non_null (strstr (r.out, "refine=false"));
+  cli_result_clear (&r);
+}
+
+/* A 1x1 photo is valid: every solution runs on it and finds nothing, without an error. */
+static void
+test_run_one_pixel_image (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fovea-cli-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "one.png", NULL);
+  g_autofree char *jpg = g_build_filename (dir, "one.jpg", NULL);
+  g_autoptr (FvImage) px = fv_image_new (FV_IMAGE_RGB24, 1, 1, &error);
+  assert_non_null (px);
+  px->data[0] = 200;
+  assert_true (fv_image_save (px, png, 0, &error));
+  assert_true (fv_image_save (px, jpg, 0, &error));
+  const char *solutions[] = { "face_detection", "face_detection_full", "face_mesh",
+                              "face_mesh_refine" };
+  for (guint i = 0; i < G_N_ELEMENTS (solutions); i++) {
+    CliResult r = run_cli ("run", solutions[i], png, jpg, "--json", "-", NULL);
+    if (r.status != 0)
+      fail_msg ("%s: exit %d: %s", solutions[i], r.status, r.err);
+    JsonNode *root = parse_json (r.out);
+    JsonArray *runs = json_node_get_array (root);
+    assert_non_null (runs);
+    assert_int_equal (json_array_get_length (runs), 2);
+    for (guint k = 0; k < 2; k++) {
+      JsonObject *o = json_array_get_object_element (runs, k);
+      assert_int_equal (json_object_get_int_member (o, "width"), 1);
+      assert_int_equal (json_object_get_int_member (o, "height"), 1);
+    }
+    json_node_unref (root);
+    cli_result_clear (&r);
+  }
+  g_unlink (png);
+  g_unlink (jpg);
+  g_rmdir (dir);
+}
+
 /* The registry itself: the runnable text carries the settings; bad ones are refused. */
 static void
 test_registry_graph_text (void **state)
@@ -351,6 +430,8 @@ main (int argc, char **argv)
     cmocka_unit_test (test_run_mixed_folder),
     cmocka_unit_test (test_run_bad_set),
     cmocka_unit_test (test_run_huge_header_and_missing_file),
+    cmocka_unit_test (test_run_face_mesh_refine),
+    cmocka_unit_test (test_run_one_pixel_image),
   };
   int failed = cmocka_run_group_tests (tests, NULL, NULL);
   g_free (astronaut);
