@@ -25,12 +25,15 @@
  * pixels in place (a CL_MEM_USE_HOST_PTR view, no copy on unified memory) and, on a
  * unified-memory device, writes straight into the host memory of the "tensors" payload
  * (wrapped the same way; the map afterwards only synchronises). A discrete device writes
- * a device buffer and the result comes back through fv_gpu_read, the counted copy; the
- * frame it pulls over the bus is counted by gpu/ too. Same output as the CPU within 1e-5.
+ * a buffer from the calculator's pool (planned at the first frame, reused after: no device
+ * allocation per frame) and the result comes back through fv_gpu_read, the counted copy;
+ * the frame it pulls over the bus is counted by gpu/ too. Same output as the CPU within
+ * 1e-5.
  */
 #include <string.h>
 
 #include "calculators/image/image_to_tensor.h"
+#include "gpu/buffer_pool.h"
 #include "gpu/device_choice.h"
 #include "gpu/image_to_tensor_gpu.h"
 #include "graph/calculator.h"
@@ -40,6 +43,7 @@ typedef struct {
   FvImageToTensorParams params;
   int image, rect, tensors, padding, matrix;   /* ports, -1 when absent */
   FvGpuDevice *gpu;          /* the OpenCL device, or NULL to run on the CPU */
+  FvGpuBufferPool *pool;     /* discrete devices: the output tensors' device buffers */
 } ImageToTensorState;
 
 /* Reads and checks the options into @st (ports aside). */
@@ -192,10 +196,11 @@ gpu_format (FvImageFormat f)
 /* fv_image_to_tensor on the OpenCL device: @out (width*height*3 floats, the payload's own
  * memory) receives the tensor. */
 static gboolean
-image_to_tensor_gpu (FvGpuDevice *dev, const FvImage *image, const FvNormRect *rect,
+image_to_tensor_gpu (ImageToTensorState *st, const FvImage *image, const FvNormRect *rect,
                      const FvImageToTensorParams *p, float *out, float padding[4],
                      float matrix[16], GError **error)
 {
+  FvGpuDevice *dev = st->gpu;
   const FvGpuImage gimg = { .format = gpu_format (image->format), .width = image->width,
                             .height = image->height, .stride = image->stride,
                             .data = image->data };
@@ -210,8 +215,16 @@ image_to_tensor_gpu (FvGpuDevice *dev, const FvImage *image, const FvNormRect *r
   };
   const gsize bytes = (gsize) p->width * (gsize) p->height * 3 * sizeof (float);
   const gboolean unified = fv_gpu_device_unified_memory (dev);
+  if (!unified && (st->pool == NULL || fv_gpu_buffer_pool_buffer_size (st->pool) != bytes)) {
+    /* one buffer is enough: process() waits for it (fv_gpu_read) before returning */
+    g_clear_pointer (&st->pool, fv_gpu_buffer_pool_free);
+    st->pool = fv_gpu_buffer_pool_new (dev, bytes, FALSE, 1, 1, error);
+    if (st->pool == NULL)
+      return FALSE;
+  }
+  /* on unified memory the payload's own memory is wrapped: no device allocation */
   FvGpuBuffer *buf = unified ? fv_gpu_buffer_wrap_host (dev, out, bytes, error)
-                             : fv_gpu_buffer_new (dev, bytes, error);
+                             : fv_gpu_buffer_pool_acquire (st->pool, error);
   if (buf == NULL)
     return FALSE;
   gboolean ok = fv_gpu_image_to_tensor (dev, &gimg, rect ? &roi : NULL, &gp, buf, padding,
@@ -224,7 +237,10 @@ image_to_tensor_gpu (FvGpuDevice *dev, const FvImage *image, const FvNormRect *r
   } else if (ok) {
     ok = fv_gpu_read (buf, 0, out, bytes, error);
   }
-  fv_gpu_buffer_free (buf);
+  if (unified)
+    fv_gpu_buffer_free (buf);
+  else
+    fv_gpu_buffer_pool_release (st->pool, buf);
   return ok;
 }
 
@@ -253,7 +269,7 @@ i2t_process (FvCalculatorContext *ctx, GError **error)
     return FV_PROCESS_ERROR;
   float *out = list->tensors[0].data;
   if (st->gpu != NULL
-        ? !image_to_tensor_gpu (st->gpu, image, rect, &params, out, padding, matrix, error)
+        ? !image_to_tensor_gpu (st, image, rect, &params, out, padding, matrix, error)
         : !fv_image_to_tensor (image, rect, &params, out, padding, matrix, error))
     return FV_PROCESS_ERROR;
   if (st->padding >= 0)
@@ -268,6 +284,7 @@ static void
 i2t_destroy_state (gpointer state)
 {
   ImageToTensorState *st = state;
+  g_clear_pointer (&st->pool, fv_gpu_buffer_pool_free);
   g_clear_pointer (&st->gpu, fv_gpu_device_unref);
 }
 
