@@ -273,6 +273,11 @@ fv_gpu_device_open (const char *spec_text, GError **error)
   cl_bool unified = CL_FALSE;
   clGetDeviceInfo (id, CL_DEVICE_HOST_UNIFIED_MEMORY, sizeof unified, &unified, NULL);
   dev->unified_memory = unified != CL_FALSE;
+  /* FOVEA_OPENCL_DISCRETE=1: plan as for a discrete GPU (explicit, counted copies), so the
+   * copy paths a discrete device takes run and are checked on a unified one (PoCL) */
+  const char *discrete = g_getenv ("FOVEA_OPENCL_DISCRETE");
+  if (discrete != NULL && *discrete != '\0' && strcmp (discrete, "0") != 0)
+    dev->unified_memory = FALSE;
   dev->has_fp16 = has_extension (extensions, "cl_khr_fp16");
   cl_device_fp_config fp64 = 0;
   clGetDeviceInfo (id, CL_DEVICE_DOUBLE_FP_CONFIG, sizeof fp64, &fp64, NULL);

@@ -30,7 +30,10 @@ cl_device_id fv_gpu_device_id (FvGpuDevice *dev);
 const char *fv_gpu_device_name (FvGpuDevice *dev);
 /* CL_DRIVER_VERSION (transfer none). */
 const char *fv_gpu_device_driver_version (FvGpuDevice *dev);
-gboolean fv_gpu_device_unified_memory (FvGpuDevice *dev);   /* CL_DEVICE_HOST_UNIFIED_MEMORY */
+/* CL_DEVICE_HOST_UNIFIED_MEMORY: host and device share memory, so host memory the device
+ * uses in place moves nothing. FALSE also when $FOVEA_OPENCL_DISCRETE=1, which makes fovea
+ * take a discrete GPU's paths (explicit, counted copies) on any device, for testing them. */
+gboolean fv_gpu_device_unified_memory (FvGpuDevice *dev);
 gboolean fv_gpu_device_has_fp16 (FvGpuDevice *dev);         /* cl_khr_fp16 */
 gboolean fv_gpu_device_has_fp64 (FvGpuDevice *dev);         /* cl_khr_fp64 or CL_DEVICE_DOUBLE_FP_CONFIG */
 gsize fv_gpu_device_max_alloc (FvGpuDevice *dev);           /* CL_DEVICE_MAX_MEM_ALLOC_SIZE */

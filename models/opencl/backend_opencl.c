@@ -34,7 +34,12 @@ struct _FvBackendState {
   size_t elem;                /* bytes per stored element: 4, or 2 in fp16 */
   gboolean fp16;
   cl_program programs[N_PROGRAMS];   /* transfer none: the device's program cache owns them */
-  void *host;                 /* the arena's mapped host view; NULL while the device has it */
+  void *host;                 /* unified: the arena's mapped host view, NULL while the device
+                                 has it; discrete: the host mirror (host_mirror) */
+  gboolean discrete;          /* device memory not shared with the host: the arena lives on
+                                 the device, inputs / outputs move by counted copies */
+  gboolean preserve;          /* every tensor readable after a run (discrete: all read back) */
+  void *host_mirror;          /* discrete: arena_bytes of host memory the caller sees */
   FvGpuBuffer **consts;       /* [n_tensors]: device copy of each float constant an op reads */
   GPtrArray *op_buffers;      /* FvGpuBuffer: per-op tables (landmark subsets) */
   GArray *launches;           /* OclLaunch, in op order */
@@ -900,6 +905,8 @@ ocl_prepare (const FvModel *model, const FvBackendOptions *options, GError **err
   }
 
   gboolean preserve = options && options->preserve_all_tensors;
+  s->preserve = preserve;
+  s->discrete = !fv_gpu_device_unified_memory (s->dev);
   if (!s->fp16) {
     s->plan = fv_memory_plan_new (model, 64, preserve);
     s->arena_bytes = s->plan->arena_bytes;
@@ -925,7 +932,11 @@ ocl_prepare (const FvModel *model, const FvBackendOptions *options, GError **err
         s->arena_bytes += (fv_tensor_nbytes (&model->tensors[t]) + 63) & ~(size_t) 63;
       }
   }
-  s->arena = fv_gpu_buffer_new_host (s->dev, MAX (s->arena_bytes, 64), error);
+  /* unified memory: one host-visible arena, zero-copy. A discrete device: the arena in
+   * device memory, and a host mirror that only inputs and outputs cross, by counted copies
+   * (mapping a host-visible arena would make the driver move all of it, every run) */
+  s->arena = s->discrete ? fv_gpu_buffer_new (s->dev, MAX (s->arena_bytes, 64), error)
+                         : fv_gpu_buffer_new_host (s->dev, MAX (s->arena_bytes, 64), error);
   if (!s->arena) {
     g_prefix_error (error, "activation arena of %zu bytes: ", s->arena_bytes);
     goto fail;
@@ -937,6 +948,10 @@ ocl_prepare (const FvModel *model, const FvBackendOptions *options, GError **err
       goto fail;
   if (!bind_boundary (s, FALSE, error))
     goto fail;
+  if (s->discrete) {
+    s->host = s->host_mirror = g_aligned_alloc0 (1, MAX (s->arena_bytes, 64), 64);
+    return s;
+  }
   s->host = fv_gpu_buffer_map (s->arena, TRUE, error);
   if (!s->host)
     goto fail;
@@ -947,9 +962,65 @@ fail:
   return NULL;
 }
 
+/* Byte offset in the arena of the float32 bytes the host sees for tensor @t (a model input
+ * or output), or FV_PLAN_NONE. */
+static size_t
+host_offset (FvBackendState *s, int t)
+{
+  if (t < 0 || s->model->tensors[t].is_const || s->plan->offsets[t] == FV_PLAN_NONE)
+    return FV_PLAN_NONE;
+  return s->fp16 ? s->io_offsets[t] : s->plan->offsets[t];
+}
+
+/* Discrete device: the inputs from the host mirror to the device, or (@inputs FALSE) the
+ * outputs back, each through the counted copies; with preserve_all_tensors the whole arena
+ * comes back, so every intermediate tensor is readable as on the CPU. */
+static gboolean
+move_boundary (FvBackendState *s, gboolean inputs, GError **error)
+{
+  const FvModel *m = s->model;
+  if (!inputs && s->preserve)
+    return fv_gpu_read (s->arena, 0, s->host_mirror, s->arena_bytes, error);
+  for (int i = 0; i < (inputs ? m->n_inputs : m->n_outputs); i++) {
+    int t = inputs ? m->inputs[i] : m->outputs[i];
+    size_t off = host_offset (s, t);
+    if (off == FV_PLAN_NONE)
+      continue;
+    size_t n = fv_tensor_nbytes (&m->tensors[t]);
+    guint8 *h = (guint8 *) s->host_mirror + off;
+    if (!(inputs ? fv_gpu_write (s->arena, off, h, n, error)
+                 : fv_gpu_read (s->arena, off, h, n, error))) {
+      g_prefix_error (error, "model %s '%s': ", inputs ? "input" : "output", m->tensors[t].name);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+static gboolean
+ocl_run_discrete (FvBackendState *s, GError **error)
+{
+  if (!move_boundary (s, TRUE, error))
+    return FALSE;
+  cl_command_queue q = fv_gpu_device_queue (s->dev);
+  for (guint i = 0; i < s->launches->len; i++) {
+    const OclLaunch *l = &g_array_index (s->launches, OclLaunch, i);
+    cl_int st = clEnqueueNDRangeKernel (q, l->kernel, l->dim, NULL, l->global, NULL, 0, NULL,
+                                        NULL);
+    if (st != CL_SUCCESS) {
+      clFinish (q);
+      return fv_gpu_set_cl_error (error, "clEnqueueNDRangeKernel", st);
+    }
+  }
+  /* the blocking reads wait for every op: the queue is in order */
+  return move_boundary (s, FALSE, error);
+}
+
 static gboolean
 ocl_run (FvBackendState *s, GError **error)
 {
+  if (s->discrete)
+    return ocl_run_discrete (s, error);
   cl_command_queue q = fv_gpu_device_queue (s->dev);
   void *before = s->host;
   if (s->host) {
@@ -984,6 +1055,16 @@ ocl_tensor_data (FvBackendState *s, int t)
   if (!s->host || t < 0 || t >= s->model->n_tensors || s->model->tensors[t].is_const ||
       s->plan->offsets[t] == FV_PLAN_NONE)
     return NULL;
+  if (s->discrete && !s->preserve) {
+    /* only the inputs and outputs cross to the mirror */
+    gboolean io = FALSE;
+    for (int i = 0; i < s->model->n_inputs; i++)
+      io |= s->model->inputs[i] == t;
+    for (int i = 0; i < s->model->n_outputs; i++)
+      io |= s->model->outputs[i] == t;
+    if (!io)
+      return NULL;
+  }
   if (s->fp16)
     /* only the inputs and outputs have float32 bytes; the others are half */
     return s->io_offsets[t] == FV_PLAN_NONE ? NULL
@@ -1007,8 +1088,9 @@ ocl_free (FvBackendState *s)
   for (guint i = 0; i < s->launches->len; i++)
     clReleaseKernel (g_array_index (s->launches, OclLaunch, i).kernel);
   g_array_free (s->launches, TRUE);
-  if (s->host)
+  if (s->host && !s->discrete)
     fv_gpu_buffer_unmap (s->arena, s->host, NULL);
+  g_aligned_free (s->host_mirror);
   fv_gpu_buffer_free (s->arena);
   g_ptr_array_free (s->op_buffers, TRUE);
   for (int t = 0; t < s->model->n_tensors; t++)

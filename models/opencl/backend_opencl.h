@@ -5,8 +5,12 @@
  * buffer (fv_gpu_buffer_new_host: zero-copy on unified memory), builds the kernels of
  * gpu/kernels/ops/ and binds every op's arguments. run() unmaps the arena, enqueues every
  * op, and maps it back (blocking), allocating nothing itself. Between runs the arena stays
- * mapped, so tensor_data() pointers are plain host memory the caller reads and writes; on
- * a discrete GPU the map / unmap are the driver's copies of the arena.
+ * mapped, so tensor_data() pointers are plain host memory the caller reads and writes.
+ * On a discrete GPU (no CL_DEVICE_HOST_UNIFIED_MEMORY, or $FOVEA_OPENCL_DISCRETE=1) the
+ * arena is device memory and the caller's pointers are a host mirror: run() writes the
+ * inputs and reads the outputs back through gpu/'s counted copies (fv_gpu_write / read),
+ * so the bytes a discrete device moves per run are exactly the inputs' and outputs'
+ * (with preserve_all_tensors, the whole arena comes back).
  *
  * An op or an option the kernels do not cover is a load error naming the op; there is no
  * silent CPU fallback.

@@ -20,11 +20,10 @@
  *    counted (the ImageToTensor kernel does not yet write into the backend's arena directly:
  *    the two calculators hold separate OpenCL contexts);
  *  - post-processing (anchors decoding, NMS) runs on the CPU on the mapped outputs.
- * On a discrete GPU the same run counts: the frame upload (counted in gpu/), the tensor
- * read back in ImageToTensorCalculator (fv_gpu_read, counted). Not counted today: the
- * arena's map/unmap in the opencl backend, which on a discrete device makes the driver move
- * the input and output tensors (about 200 KB in, 3.6 KB out per face_detection frame);
- * those would need the backend to use fv_gpu_write/read for inputs and outputs.
+ * On a discrete GPU the same run counts, exactly: the frame upload (counted in gpu/), the
+ * tensor read back in ImageToTensorCalculator, the model input written into the backend's
+ * device arena and the outputs read back (fv_gpu_write / fv_gpu_read);
+ * test_chain_discrete_copies takes those paths on PoCL and checks every byte.
  * Evidence that the calculators really run on OpenCL under FOVEA_DEVICE: a device index
  * that does not exist makes graph start fail (test_chain_uses_the_device). */
 #include <stdarg.h>
@@ -187,6 +186,52 @@ test_chain_zero_copy (void **state)
   g_unsetenv ("FOVEA_DEVICE");
 }
 
+/* The same chained run on a discrete GPU's paths (FOVEA_OPENCL_DISCRETE=1 on PoCL): every
+ * byte that crosses is one of the copies a discrete device needs, and each is counted:
+ * per frame, the frame pulled over the bus (its pixels, stride * (h - 1) + row), the
+ * input tensor read back by ImageToTensor and written into the model's device arena by
+ * Inference (128x128x3 floats each way), and the two output tensors read back (896x16 and
+ * 896x1 floats). The detections are the unified run's. */
+static void
+test_chain_discrete_copies (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "images",
+                                            "mpl_grace_hopper.jpg", NULL);
+  g_autoptr (FvImage) image = fv_image_load (path, FV_IMAGE_RGB24, &error);
+  if (image == NULL)
+    fail_msg ("%s", error->message);
+  g_unsetenv ("FOVEA_BACKEND");
+  g_setenv ("FOVEA_DEVICE", "opencl", TRUE);
+  guint64 copied_uni = 0, copied_dis = 0;
+  FvDetections *uni = run_face_detection (image, 1, &copied_uni);
+  assert_int_equal (copied_uni, 0);
+  g_setenv ("FOVEA_OPENCL_DISCRETE", "1", TRUE);
+  const int frames = 3;
+  FvDetections *dis = run_face_detection (image, frames, &copied_dis);
+  g_unsetenv ("FOVEA_OPENCL_DISCRETE");
+  g_unsetenv ("FOVEA_DEVICE");
+
+  g_autoptr (FvImage) rgba = fv_image_convert (image, FV_IMAGE_RGBA32, &error);
+  assert_non_null (rgba);
+  const guint64 frame = (guint64) rgba->stride * (guint64) (rgba->height - 1)
+                        + (guint64) rgba->width * 4;
+  const guint64 tensor = 128 * 128 * 3 * sizeof (float);
+  const guint64 outputs = (896 * 16 + 896) * sizeof (float);
+  printf ("discrete paths: %" G_GUINT64_FORMAT " bytes over %d frames = %d x (frame %"
+          G_GUINT64_FORMAT " + tensor %" G_GUINT64_FORMAT " x 2 + outputs %" G_GUINT64_FORMAT
+          ")\n", copied_dis, frames, frames, frame, tensor, outputs);
+  assert_int_equal (copied_dis, frames * (frame + 2 * tensor + outputs));
+  assert_int_equal (uni->n, dis->n);
+  for (int i = 0; i < uni->n; i++) {
+    assert_float_equal (uni->items[i].score, dis->items[i].score, 1e-6);
+    assert_float_equal (uni->items[i].xmin, dis->items[i].xmin, 1e-6);
+    assert_float_equal (uni->items[i].width, dis->items[i].width, 1e-6);
+  }
+  fv_detections_free (uni);
+  fv_detections_free (dis);
+}
+
 static void
 test_chain_uses_the_device (void **state)
 {
@@ -249,6 +294,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_i2t_opencl_matches_cpu),
     cmocka_unit_test (test_chain_zero_copy),
+    cmocka_unit_test (test_chain_discrete_copies),
     cmocka_unit_test (test_chain_uses_the_device),
   };
   return cmocka_run_group_tests (tests, setup, teardown);

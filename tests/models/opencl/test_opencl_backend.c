@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "gpu/buffer.h"
 #include "models/catalog.h"
 #include "models/interpreter.h"
 #include "models/random_input.h"
@@ -321,6 +322,76 @@ test_fp16_option (void **state)
   assert_true (fv_interpreter_arena_bytes (f16) > 0);
 }
 
+/* A discrete GPU's path, taken on PoCL with FOVEA_OPENCL_DISCRETE=1: the arena lives in
+ * device memory and a run moves exactly the inputs in and the outputs out, through the
+ * counted copies; outputs equal the unified path's bit for bit (same kernels, same data).
+ * With preserve_all_tensors the whole arena comes back, so intermediate tensors read the
+ * same as on the unified path. */
+static FvInterpreter *
+open_model (FvModel *model, gboolean discrete, gboolean preserve)
+{
+  g_autoptr (GError) error = NULL;
+  if (discrete)
+    g_setenv ("FOVEA_OPENCL_DISCRETE", "1", TRUE);
+  FvBackendOptions opts = { .preserve_all_tensors = preserve };
+  FvInterpreter *it = fv_interpreter_new (model, "opencl", &opts, &error);
+  g_unsetenv ("FOVEA_OPENCL_DISCRETE");
+  if (!it)
+    fail_msg ("%s", error->message);
+  fv_random_input_fill (fv_interpreter_input (it, 0), fv_interpreter_input_bytes (it, 0) / 4, 0);
+  return it;
+}
+
+static void
+test_discrete_device_copies (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  const FvCatalogEntry *e = fv_catalog_find ("face_detection_short_range");
+  assert_non_null (e);
+  g_autofree char *path = fv_catalog_model_path (e, &error);
+  if (!path)
+    fail_msg ("%s (run `fovea models fetch` first)", error->message);
+  g_autoptr (FvModel) model = fv_model_load_file (path, &error);
+  assert_non_null (model);
+
+  for (int preserve = 0; preserve < 2; preserve++) {
+    g_autoptr (FvInterpreter) uni = open_model (model, FALSE, preserve);
+    g_autoptr (FvInterpreter) dis = open_model (model, TRUE, preserve);
+    fv_gpu_reset_bytes_copied ();
+    assert_true (fv_interpreter_invoke (uni, &error));
+    assert_int_equal (fv_gpu_bytes_copied (), 0);
+    guint64 in_bytes = fv_interpreter_input_bytes (dis, 0), out_bytes = 0;
+    for (int o = 0; o < fv_interpreter_n_outputs (dis); o++)
+      out_bytes += fv_interpreter_output_bytes (dis, o);
+    for (int run = 0; run < 2; run++) {
+      fv_gpu_reset_bytes_copied ();
+      if (!fv_interpreter_invoke (dis, &error))
+        fail_msg ("%s", error->message);
+      guint64 copied = fv_gpu_bytes_copied ();
+      printf ("  discrete%s: %" G_GUINT64_FORMAT " bytes copied per run (input %" G_GUINT64_FORMAT
+              ", outputs %" G_GUINT64_FORMAT ", arena %zu)\n", preserve ? ", all tensors" : "",
+              copied, in_bytes, out_bytes, fv_interpreter_arena_bytes (dis));
+      if (preserve)
+        assert_int_equal (copied, in_bytes + fv_interpreter_arena_bytes (dis));
+      else
+        assert_int_equal (copied, in_bytes + out_bytes);
+    }
+    for (int o = 0; o < fv_interpreter_n_outputs (dis); o++)
+      assert_memory_equal (fv_interpreter_output (dis, o), fv_interpreter_output (uni, o),
+                           fv_interpreter_output_bytes (dis, o));
+    /* an intermediate tensor: readable with preserve_all_tensors, else not */
+    int mid = model->ops[model->n_ops / 2].outputs[0];
+    const float *a = fv_interpreter_tensor (dis, mid), *b = fv_interpreter_tensor (uni, mid);
+    if (preserve) {
+      assert_non_null (a);
+      assert_non_null (b);
+      assert_memory_equal (a, b, fv_tensor_nbytes (&model->tensors[mid]));
+    } else {
+      assert_null (a);
+    }
+  }
+}
+
 /* --- counting heap allocations ----------------------------------------------------------
  * Under ASan its allocator reports every malloc to a hook. PoCL allocates a command and an
  * event per enqueued kernel, which fovea cannot avoid; an allocation is charged to fovea
@@ -436,6 +507,7 @@ main (void)
     cmocka_unit_test (test_strided_slice_mean_pad),
     cmocka_unit_test (test_unsupported_op_is_a_load_error),
     cmocka_unit_test (test_fp16_option),
+    cmocka_unit_test (test_discrete_device_copies),
     cmocka_unit_test (test_run_allocates_nothing),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
