@@ -16,7 +16,8 @@
  *               mapped to the backend "cpu" or "opencl"; with "opencl,cpu" a model whose
  *               OpenCL device does not open runs on the CPU after a warning on stderr.
  *               Without `backend` and `device`: $FOVEA_BACKEND when set, else
- *               $FOVEA_DEVICE, else "cpu". The opencl backend opens its device from
+ *               $FOVEA_DEVICE, else "cpu" (an empty `device` counts as unset). The opencl
+ *               backend opens its device from
  *               $FOVEA_DEVICE (the backend options carry no device yet), so a `device`
  *               naming platform/device indices must agree with it.
  *   delegate { xnnpack { num_threads } }: threads of the CPU backend (> 0; else its
@@ -124,6 +125,8 @@ choose_backend (const FvTpMessage *opts, FvDeviceRequest *req, const char **back
   *req = (FvDeviceRequest) { 0 };
   *backend = option_backend (opts, NULL);
   const char *device = fv_tp_get_string (opts, "device", NULL, NULL);
+  if (device != NULL && *device == '\0')
+    device = NULL;   /* a solution's default "": as if unset */
   if (*backend != NULL || (device == NULL && g_getenv ("FOVEA_BACKEND") != NULL))
     return TRUE;
   if (!fv_device_request_parse (device, req, error))
