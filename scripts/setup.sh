@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential meson ninja-build pkg-config libglib2.0-dev libcmocka-dev libpng-dev libjpeg62-turbo-dev libjson-glib-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev tar ca-certificates pocl-opencl-icd ocl-icd-opencl-dev opencl-c-headers clinfo)
+packages=(build-essential meson ninja-build pkg-config libglib2.0-dev libcmocka-dev libpng-dev libjpeg62-turbo-dev libjson-glib-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav tar ca-certificates pocl-opencl-icd ocl-icd-opencl-dev opencl-c-headers clinfo)
 # npm runs `npm pack` for the model fetch; a Node.js/npm already on PATH is fine.
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 

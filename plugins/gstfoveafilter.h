@@ -1,0 +1,51 @@
+/* fovea — GstFoveaFilter, the base of fovea's analysis elements: runs a fovea graph on
+ * every video frame and attaches what it finds to the buffer as metas (fovea_meta.h). The
+ * frame itself passes unchanged (in place, no copy for the formats the graph reads).
+ *
+ * A subclass says which solution runs and with which settings (get_solution), and what its
+ * objects are called (roi_type); everything else — caps, the graph's life, metas, QoS,
+ * latency, statistics, the common properties — is here. foveagraph, foveaface and
+ * foveafacemesh are such subclasses; a new solution element is one short file.
+ *
+ * Common properties: options, device, inference-interval, late-frames, stats (see the
+ * property blurbs, or gst-inspect-1.0).
+ */
+#pragma once
+
+#include <gst/gst.h>
+#include <gst/video/video.h>
+#include <gst/video/gstvideofilter.h>
+
+G_BEGIN_DECLS
+
+#define GST_TYPE_FOVEA_FILTER (gst_fovea_filter_get_type ())
+G_DECLARE_DERIVABLE_TYPE (GstFoveaFilter, gst_fovea_filter, GST, FOVEA_FILTER, GstVideoFilter)
+
+/* What happens to a frame that arrives late (QoS says the sink would show it too late). */
+typedef enum {
+  GST_FOVEA_LATE_PASS,   /* it passes at once, without new results */
+  GST_FOVEA_LATE_DROP,   /* it is dropped */
+  GST_FOVEA_LATE_WAIT,   /* it is processed anyway (QoS ignored) */
+} GstFoveaLate;
+
+struct _GstFoveaFilterClass {
+  GstVideoFilterClass parent_class;
+
+  /* The solution to run — a built-in solution name or the path of a .pbtxt — (transfer
+   * full), with the subclass's settings ("key=value", transfer full strings) appended to
+   * @settings. Called when the element starts (READY -> PAUSED), with the object lock
+   * NOT held. NULL + @error when the element cannot say (a missing property). */
+  char *(*get_solution) (GstFoveaFilter *self, GPtrArray *settings, GError **error);
+
+  /* The roi_type of the GstVideoRegionOfInterestMeta it adds ("face"); NULL: "object". */
+  const char *roi_type;
+};
+
+/* Subclasses: install a property whose blurb documents it; the helpers below read and
+ * format settings. Formats a double without locale ("0.5"). transfer full. */
+char *gst_fovea_filter_format_double (const char *key, double value);
+
+/* Sets this element's roi_type (copied; NULL: the class's), e.g. from a property. */
+void gst_fovea_filter_set_roi_type (GstFoveaFilter *self, const char *roi_type);
+
+G_END_DECLS
