@@ -307,6 +307,8 @@ test_harness_metas_and_interval (void **state)
     GstBuffer *out = gst_harness_push_and_pull (hx, frame (i, i * 40 * GST_MSECOND));
     assert_non_null (out);
     assert_int_equal (n_rois (out), 1);
+    /* the graph let go of the frame: downstream may write it in place, no copy */
+    assert_true (gst_buffer_is_writable (out));
     gpointer st = NULL;
     GstVideoRegionOfInterestMeta *roi = (GstVideoRegionOfInterestMeta *)
       gst_buffer_iterate_meta_filtered (out, &st, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE);
