@@ -17,6 +17,9 @@ typedef struct {
   gboolean preserve_all_tensors;  /* give every tensor its own bytes, so intermediate tensors
                                      can be read after a run (debugging, golden checks) */
   int n_threads;                  /* 0 = backend default */
+  const char *device;             /* opencl: the device spec ("opencl", "opencl:P:D"; see
+                                     gpu/device.h); NULL: $FOVEA_DEVICE, else the best one.
+                                     transfer none, read during prepare only */
 } FvBackendOptions;
 
 typedef struct _FvBackendState FvBackendState;   /* a backend's per-model state */

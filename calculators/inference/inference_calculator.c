@@ -17,9 +17,8 @@
  *               OpenCL device does not open runs on the CPU after a warning on stderr.
  *               Without `backend` and `device`: $FOVEA_BACKEND when set, else
  *               $FOVEA_DEVICE, else "cpu" (an empty `device` counts as unset). The opencl
- *               backend opens its device from
- *               $FOVEA_DEVICE (the backend options carry no device yet), so a `device`
- *               naming platform/device indices must agree with it.
+ *               backend opens the device the option names ("opencl:0:1"), else the one of
+ *               $FOVEA_DEVICE.
  *   delegate { xnnpack { num_threads } }: threads of the CPU backend (> 0; else its
  *               default). Other delegates are accepted and run on the CPU backend.
  * The model is loaded and prepared once in open(); a missing or unreadable model fails
@@ -132,20 +131,6 @@ choose_backend (const FvTpMessage *opts, FvDeviceRequest *req, const char **back
   if (!fv_device_request_parse (device, req, error))
     return FALSE;
   *backend = req->opencl ? "opencl" : "cpu";
-  if (device != NULL && req->opencl && g_ascii_strcasecmp (req->word, "opencl") != 0) {
-    /* the backend opens $FOVEA_DEVICE's device: refuse rather than run on another one */
-    FvDeviceRequest env = { 0 };
-    gboolean same = fv_device_request_parse (NULL, &env, NULL) && env.word != NULL
-                    && g_ascii_strcasecmp (env.word, req->word) == 0;
-    fv_device_request_clear (&env);
-    if (!same) {
-      g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID,
-                   "device '%s': the opencl backend opens the device $FOVEA_DEVICE names; "
-                   "set FOVEA_DEVICE=%s (or device: \"opencl\")", device, req->word);
-      fv_device_request_clear (req);
-      return FALSE;
-    }
-  }
   return TRUE;
 }
 
@@ -183,6 +168,8 @@ inference_open (FvCalculatorContext *ctx, GError **error)
   const char *backend = NULL;
   if (!choose_backend (opts, &req, &backend, error))
     return FALSE;
+  if (req.opencl && req.word != NULL && g_ascii_strcasecmp (req.word, "opencl") != 0)
+    bopts.device = req.word;   /* "opencl:P:D": that device, whatever $FOVEA_DEVICE says */
   st->interp = fv_interpreter_new_from_file (path, backend, &bopts, &local);
   if (st->interp == NULL && req.opencl && req.fallback_cpu
       && (g_error_matches (local, FV_GPU_ERROR, FV_GPU_ERROR_NO_PLATFORM)

@@ -883,7 +883,7 @@ ocl_prepare (const FvModel *model, const FvBackendOptions *options, GError **err
   s->launches = g_array_new (FALSE, FALSE, sizeof (OclLaunch));
   s->op_buffers = g_ptr_array_new_with_free_func ((GDestroyNotify) fv_gpu_buffer_free);
   s->consts = g_new0 (FvGpuBuffer *, model->n_tensors);
-  s->dev = fv_gpu_device_open (NULL, error);
+  s->dev = fv_gpu_device_open (options ? options->device : NULL, error);
   if (!s->dev)
     goto fail;
   s->fp16 = want_fp16;

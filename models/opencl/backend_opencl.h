@@ -1,6 +1,6 @@
 /* fovea — the OpenCL backend of the model runtime ("opencl").
  *
- * prepare() opens the device (fv_gpu_device_open (NULL): $FOVEA_DEVICE, else the best
+ * prepare() opens the device (FvBackendOptions.device, else $FOVEA_DEVICE, else the best
  * one), uploads every float constant once, plans all activations into ONE host-visible
  * buffer (fv_gpu_buffer_new_host: zero-copy on unified memory), builds the kernels of
  * gpu/kernels/ops/ and binds every op's arguments. run() unmaps the arena, enqueues every
