@@ -337,6 +337,30 @@ test_run_face_mesh_refine (void **state)
   cli_result_clear (&r);
 }
 
+/* The device option of a solution: `--set device=opencl` runs it on OpenCL (PoCL here) and
+ * finds the same face; a misspelt device is a clear error. */
+static void
+test_run_device_option (void **state)
+{
+  CliResult r = run_cli ("run", "face_detection", astronaut, "--json", "-", "--set",
+                         "device=opencl", NULL);
+  if (r.status != 0)
+    fail_msg ("exit %d: %s", r.status, r.err);
+  JsonNode *root = parse_json (r.out);
+  JsonArray *dets = json_object_get_array_member (
+    json_object_get_object_member (json_node_get_object (root), "results"), "detections");
+  assert_int_equal (json_array_get_length (dets), 1);
+  JsonObject *box = json_object_get_object_member (json_array_get_object_element (dets, 0),
+                                                   "box");
+  assert_true (fabs (member_double (box, "xmin") - 0.3498) < 0.005);
+  json_node_unref (root);
+  cli_result_clear (&r);
+  r = run_cli ("run", "face_detection", astronaut, "--set", "device=gpu", NULL);
+  assert_int_not_equal (r.status, 0);
+  assert_non_null (strstr (r.err, "gpu"));
+  cli_result_clear (&r);
+}
+
 /* A 1x1 photo is valid: every solution runs on it and finds nothing, without an error. */
 static void
 test_run_one_pixel_image (void **state)
@@ -386,10 +410,13 @@ test_registry_graph_text (void **state)
   assert_null (fv_solution_find ("no_such_solution"));
   g_autoptr (GPtrArray) opts = fv_solution_options (s, &error);
   assert_non_null (opts);
-  assert_int_equal (opts->len, 1);
+  assert_int_equal (opts->len, 2);
   const FvSolutionOption *o = g_ptr_array_index (opts, 0);
   assert_string_equal (o->name, "min_detection_confidence");
   assert_string_equal (o->default_value, "0.5");
+  o = g_ptr_array_index (opts, 1);
+  assert_string_equal (o->name, "device");
+  assert_string_equal (o->default_value, "\"\"");
 
   char *set[] = { "min_detection_confidence=0.99", NULL };
   g_autofree char *text = fv_solution_graph_text (s, set, &error);
@@ -432,6 +459,7 @@ main (int argc, char **argv)
     cmocka_unit_test (test_run_huge_header_and_missing_file),
     cmocka_unit_test (test_run_face_mesh_refine),
     cmocka_unit_test (test_run_one_pixel_image),
+    cmocka_unit_test (test_run_device_option),
   };
   int failed = cmocka_run_group_tests (tests, NULL, NULL);
   g_free (astronaut);
