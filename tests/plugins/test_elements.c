@@ -380,7 +380,8 @@ static void
 test_harness_opencl (void **state)
 {
   GstBuffer *outs[2];
-  const char *descs[] = { "foveaface device=cpu", "foveaface device=opencl" };
+  /* platform 0, device 0 by index: the graph opens that device itself, $FOVEA_DEVICE unset */
+  const char *descs[] = { "foveaface device=cpu", "foveaface device=opencl:0:0" };
   for (int d = 0; d < 2; d++) {
     GstHarness *hx = harness_new (descs[d], frame_w, frame_h);
     outs[d] = gst_harness_push_and_pull (hx, frame (0, 0));
