@@ -109,7 +109,7 @@ resolve_model (const char *model, GError **error)
   char *path = fv_catalog_model_path (entry, &local);
   if (path == NULL) {
     g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_CALCULATOR,
-                 "model '%s': %s (run `fovea models fetch`)", model, local->message);
+                 "model '%s': %s", model, local->message);   /* it says how to fetch */
     g_error_free (local);
   }
   return path;

@@ -15,6 +15,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <glib/gstdio.h>
 #include <gst/check/gstharness.h>
 #include <gst/gst.h>
 #include <gst/video/video.h>
@@ -240,6 +241,20 @@ test_bad_properties (void **state)
     printf ("  %s\n    -> %s\n", cases[i].desc, err);
     assert_non_null (strstr (err, cases[i].expect));
   }
+  /* a model that is not there (an empty model cache): the state change fails, naming it */
+  g_autofree char *saved = g_strdup (g_getenv ("FOVEA_MODEL_DIR"));
+  g_autofree char *empty = g_dir_make_tmp ("fovea-models-XXXXXX", NULL);
+  g_setenv ("FOVEA_MODEL_DIR", empty, TRUE);
+  g_autofree char *err = run_pipeline (
+    "videotestsrc num-buffers=2 ! videoconvert ! foveafacemesh ! fakesink", NULL, NULL);
+  if (saved != NULL)
+    g_setenv ("FOVEA_MODEL_DIR", saved, TRUE);
+  else
+    g_unsetenv ("FOVEA_MODEL_DIR");
+  g_rmdir (empty);
+  assert_non_null (err);
+  printf ("  no models\n    -> %s\n", err);
+  assert_non_null (strstr (err, "face_detection_short_range"));
 }
 
 /* ------------------------------------------------------------------ GstHarness */
