@@ -336,13 +336,14 @@ append_ports (GString *out, const char *indent, const char *field, const GPtrArr
 }
 
 /* Options that pick another built-in graph rather than set a field, as MediaPipe's FaceMesh
- * picks its landmark subgraph by refine_landmarks: the option is a bool field of the
- * solution's graph_options (so it is listed and checked like the others), and when true
- * the variant's graph runs with the other settings. */
+ * picks its landmark subgraph by refine_landmarks: the option is a field of the solution's
+ * graph_options (so it is listed and checked like the others), and when true (or 1) the
+ * variant's graph runs with the other settings. */
 static const struct {
   const char *solution, *option, *variant;
 } variants[] = {
   { "face_mesh", "refine", "face_mesh_refine" },
+  { "selfie_segmentation", "model_selection", "selfie_segmentation_landscape" },
 };
 
 /* The variant that @set picks for @solution, or NULL; *@skip gets the index of the setting

@@ -73,7 +73,8 @@ gboolean fv_solution_has_option (const FvSolution *solution, const char *name);
  * a value of the wrong kind is FV_SOLUTION_ERROR_OPTION, listing the valid options. For a
  * plain graph (no type), the text itself is returned and any setting is an error.
  * A few options pick another built-in graph instead: face_mesh with refine=true runs
- * face_mesh_refine (478 landmarks) with the other settings. */
+ * face_mesh_refine (478 landmarks) with the other settings, selfie_segmentation with
+ * model_selection=1 runs selfie_segmentation_landscape. */
 char *fv_solution_graph_text (const FvSolution *solution, char **set, GError **error);
 
 G_END_DECLS
