@@ -5,6 +5,8 @@
  * Inputs:  IMAGE ("image", required): GRAY8, RGB24, RGBA32 or BGRA32
  *          DETECTIONS ("detections"): boxes and keypoints
  *          NORM_RECT ("norm_rect"), NORM_RECTS ("norm_rects"): rotated rectangles (ROIs)
+ *          MASK ("mask"): a segmentation, tinted with mask_color in proportion to each
+ *            pixel's probability (drawn first, under everything else)
  *          LANDMARKS ("landmarks"), MULTI_LANDMARKS ("packet_vector" of "landmarks"): points;
  *            a list of 468 or more (a face mesh) also gets FACEMESH_CONTOURS and, optionally,
  *            FACEMESH_TESSELATION; 478 (refined) also gets FACEMESH_IRISES
@@ -16,7 +18,8 @@
  *   keypoint_radius (3.0), landmark_radius (1.5): disc radii in pixels
  *   draw_landmarks (true), draw_contours (true), draw_tesselation (false), draw_irises (true)
  *   detection_color (green), keypoint_color (red), rect_color (blue), landmark_color (red),
- *   connection_color (white), tesselation_color (gray 128): messages { r g b a } (0..255,
+ *   connection_color (white), tesselation_color (gray 128), mask_color (r 255 g 0 b 255
+ *   a 128: the tint at probability 1): messages { r g b a } (0..255,
  *   a defaults to 255)
  * A timestamp without an image produces nothing; missing results just are not drawn.
  */
@@ -28,6 +31,7 @@
 #include "graph/detection.h"
 #include "graph/image.h"
 #include "graph/landmark.h"
+#include "graph/mask.h"
 #include "graph/packet_vector.h"
 
 #define FACE_MESH_POINTS 468
@@ -36,7 +40,7 @@
 typedef struct {
   double thickness, keypoint_radius, landmark_radius;
   gboolean draw_landmarks, draw_contours, draw_tesselation, draw_irises;
-  FvColor detection, keypoint, rect, landmark, connection, tesselation;
+  FvColor detection, keypoint, rect, landmark, connection, tesselation, mask;
 } OverlayStyle;
 
 typedef struct {
@@ -45,7 +49,7 @@ typedef struct {
 } OverlayState;
 
 static const char *const result_tags[] = { "DETECTIONS", "NORM_RECT", "NORM_RECTS", "LANDMARKS",
-                                           "MULTI_LANDMARKS" };
+                                           "MULTI_LANDMARKS", "MASK" };
 
 static gboolean
 read_color (const FvTpMessage *opts, const char *field, FvColor def, FvColor *out,
@@ -119,7 +123,8 @@ read_style (const FvTpMessage *opts, OverlayStyle *s, GError **error)
          && read_color (opts, "connection_color", (FvColor) { 255, 255, 255, 255 },
                         &s->connection, error)
          && read_color (opts, "tesselation_color", (FvColor) { 128, 128, 128, 255 },
-                        &s->tesselation, error);
+                        &s->tesselation, error)
+         && read_color (opts, "mask_color", (FvColor) { 255, 0, 255, 128 }, &s->mask, error);
 }
 
 static gboolean
@@ -132,6 +137,7 @@ overlay_contract (FvContract *cc, GError **error)
   const char *types[G_N_ELEMENTS (result_tags)] = {
     fv_type_name (fv_type_detections ()), fv_type_name (fv_type_norm_rect ()),
     fv_type_name (fv_type_norm_rects ()), fv_type_name (fv_type_landmarks ()), "packet_vector",
+    fv_type_name (fv_type_mask ()),
   };
   if (!fv_contract_set_tag_type (cc, FV_PORT_INPUT, "IMAGE", image, FALSE, error)
       || !fv_contract_set_tag_type (cc, FV_PORT_OUTPUT, "IMAGE", image, FALSE, error))
@@ -241,10 +247,34 @@ draw_landmarks (FvImage *img, const FvLandmarks *l, const OverlayStyle *s)
                     s->landmark_radius, s->landmark);
 }
 
+/* Tints each pixel by its probability; a mask of another size than the image (a graph
+ * that made it for a different frame) is resampled by nearest neighbour. */
+static void
+draw_mask (FvImage *img, const FvMask *m, const OverlayStyle *s)
+{
+  if (m == NULL)
+    return;
+  for (int y = 0; y < img->height; y++)
+    {
+      const float *row = m->data + (gsize) ((gint64) y * m->height / img->height) * m->width;
+      for (int x = 0; x < img->width; x++)
+        {
+          float p = row[(gint64) x * m->width / img->width];
+          if (!(p > 0.0f))
+            continue;
+          FvColor c = s->mask;
+          c.a = (guint8) (MIN (p, 1.0f) * s->mask.a + 0.5f);
+          fv_draw_pixel (img, x, y, c);
+        }
+    }
+}
+
 static void
 draw_result (FvImage *img, const char *tag, const FvPacket *p, const OverlayStyle *s)
 {
-  if (strcmp (tag, "DETECTIONS") == 0)
+  if (strcmp (tag, "MASK") == 0)
+    draw_mask (img, fv_packet_get_mask (p), s);
+  else if (strcmp (tag, "DETECTIONS") == 0)
     draw_detections (img, fv_packet_get_detections (p), s);
   else if (strcmp (tag, "NORM_RECT") == 0)
     draw_rect (img, fv_packet_get_norm_rect (p), s);
@@ -279,9 +309,9 @@ overlay_process (FvCalculatorContext *ctx, GError **error)
   FvImage *img = copy_for_drawing (src, error);
   if (img == NULL)
     return FV_PROCESS_ERROR;
-  /* rects first (the ROIs), then landmarks, then detections on top */
-  static const char *const order[] = { "NORM_RECT", "NORM_RECTS", "LANDMARKS", "MULTI_LANDMARKS",
-                                       "DETECTIONS" };
+  /* masks first, then rects (the ROIs), then landmarks, then detections on top */
+  static const char *const order[] = { "MASK", "NORM_RECT", "NORM_RECTS", "LANDMARKS",
+                                       "MULTI_LANDMARKS", "DETECTIONS" };
   for (guint k = 0; k < G_N_ELEMENTS (order); k++)
     for (guint port = 0; port < fv_context_num_ports (ctx, FV_PORT_INPUT); port++)
       {

@@ -12,6 +12,7 @@
 
 #include "calculators/image/image_io.h"
 #include "graph/detection.h"
+#include "graph/mask.h"
 #include "graph/fovea-graph.h"
 #include "graph/image.h"
 #include "graph/landmark.h"
@@ -163,6 +164,10 @@ overlay_candidates (const char *tag, const char *out[2])
   g_autofree char *up = g_ascii_strup (tag, -1);
   if (strstr (up, "DETECTION") != NULL) {
     out[0] = "DETECTIONS";
+    return 1;
+  }
+  if (strstr (up, "MASK") != NULL) {
+    out[0] = "MASK";
     return 1;
   }
   if (strstr (up, "LANDMARK") != NULL) {
@@ -392,6 +397,30 @@ add_rect (JsonBuilder *b, const FvNormRect *r)
   json_builder_end_object (b);
 }
 
+/* A mask's summary: its size, mean probability and the share of pixels above 0.5 (the
+ * mask itself goes to --render, tinted). */
+static void
+add_mask (JsonBuilder *b, const FvMask *m)
+{
+  const gsize n = (gsize) m->width * (gsize) m->height;
+  double sum = 0;
+  gsize fg = 0;
+  for (gsize i = 0; i < n; i++) {
+    sum += m->data[i];
+    fg += m->data[i] > 0.5f;
+  }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "width");
+  json_builder_add_int_value (b, m->width);
+  json_builder_set_member_name (b, "height");
+  json_builder_add_int_value (b, m->height);
+  json_builder_set_member_name (b, "mean");
+  json_builder_add_double_value (b, sum / (double) n);
+  json_builder_set_member_name (b, "foreground_fraction");
+  json_builder_add_double_value (b, (double) fg / (double) n);
+  json_builder_end_object (b);
+}
+
 /* One packet as JSON; @in_vector: a landmarks item of a packet_vector is one object's
  * points (a lone landmarks packet is wrapped as a list of one object). */
 static void
@@ -426,6 +455,8 @@ add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector)
     for (guint i = 0; i < vec->len; i++)
       add_packet (b, g_ptr_array_index (vec, i), w, h, TRUE);
     json_builder_end_array (b);
+  } else if (fv_packet_get_mask (p) != NULL) {
+    add_mask (b, fv_packet_get_mask (p));
   } else if (t == FV_TYPE_DOUBLE) {
     json_builder_add_double_value (b, fv_packet_get_double (p));
   } else if (t == FV_TYPE_FLOAT) {
