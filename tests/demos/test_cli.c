@@ -361,6 +361,37 @@ test_run_device_option (void **state)
   cli_result_clear (&r);
 }
 
+/* selfie_segmentation: the mask's summary in JSON (MediaPipe's mask has 54.50% of the
+ * astronaut photo above 0.5) and a tinted rendering. */
+static void
+test_run_selfie_segmentation (void **state)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fovea-cli-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "seg.png", NULL);
+  CliResult r = run_cli ("run", "selfie_segmentation", astronaut, "--json", "-", "--render", out,
+                         NULL);
+  if (r.status != 0)
+    fail_msg ("exit %d: %s", r.status, r.err);
+  JsonNode *root = parse_json (r.out);
+  JsonObject *m = json_object_get_object_member (
+    json_object_get_object_member (json_node_get_object (root), "results"), "segmentation_mask");
+  assert_non_null (m);
+  assert_int_equal (json_object_get_int_member (m, "width"), 512);
+  assert_true (fabs (member_double (m, "foreground_fraction") - 0.5450) < 0.005);
+  json_node_unref (root);
+  cli_result_clear (&r);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FvImage) src = fv_image_load (astronaut, FV_IMAGE_RGB24, &error);
+  g_autoptr (FvImage) img = fv_image_load (out, FV_IMAGE_RGB24, &error);
+  assert_non_null (img);
+  /* the face (the person) is tinted, the top-left corner (the flag, background) is not */
+  const guint8 *a = fv_image_row (src, 140) + 256 * 3, *b = fv_image_row (img, 140) + 256 * 3;
+  assert_true (memcmp (a, b, 3) != 0);
+  assert_memory_equal (fv_image_row (src, 5) + 5 * 3, fv_image_row (img, 5) + 5 * 3, 3);
+  g_unlink (out);
+  g_rmdir (dir);
+}
+
 /* A 1x1 photo is valid: every solution runs on it and finds nothing, without an error. */
 static void
 test_run_one_pixel_image (void **state)
@@ -375,7 +406,8 @@ test_run_one_pixel_image (void **state)
   assert_true (fv_image_save (px, png, 0, &error));
   assert_true (fv_image_save (px, jpg, 0, &error));
   const char *solutions[] = { "face_detection", "face_detection_full", "face_mesh",
-                              "face_mesh_refine" };
+                              "face_mesh_refine", "selfie_segmentation",
+                              "selfie_segmentation_landscape" };
   for (guint i = 0; i < G_N_ELEMENTS (solutions); i++) {
     CliResult r = run_cli ("run", solutions[i], png, jpg, "--json", "-", NULL);
     if (r.status != 0)
@@ -460,6 +492,7 @@ main (int argc, char **argv)
     cmocka_unit_test (test_run_face_mesh_refine),
     cmocka_unit_test (test_run_one_pixel_image),
     cmocka_unit_test (test_run_device_option),
+    cmocka_unit_test (test_run_selfie_segmentation),
   };
   int failed = cmocka_run_group_tests (tests, NULL, NULL);
   g_free (astronaut);
