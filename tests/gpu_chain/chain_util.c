@@ -2,6 +2,7 @@
 #include "tests/gpu_chain/chain_util.h"
 
 #include "calculators/image/image_to_tensor.h"
+#include "gpu/buffer.h"
 #include "graph/config.h"
 
 #include <glib/gstdio.h>
@@ -118,6 +119,52 @@ chain_i2t (const char *device, const FvImage *image, const FvNormRect *rect, int
   }
   fv_graph_free (g);
   return result;
+}
+
+FvDetections *
+chain_run_face_detection (const FvPacket *frame, int frames, guint64 *copied, GError **error)
+{
+  FvGraph *g = fv_graph_new_from_string (
+    "input_stream: 'IMAGE:image' output_stream: 'DETECTIONS:det' "
+    "node { calculator: 'FaceDetection' input_stream: 'IMAGE:image' "
+    "output_stream: 'DETECTIONS:det' }", NULL, error);
+  if (g == NULL)
+    return NULL;
+  FvPoller *poller = fv_graph_add_poller (g, "det", error);
+  gboolean ok = poller != NULL && fv_graph_start (g, error);
+  /* weights and constants went up at model load, in start: only the frames count */
+  fv_gpu_reset_bytes_copied ();
+  for (int ts = 0; ok && ts < frames; ts++)
+    ok = fv_graph_add_packet (g, "image", fv_packet_at (frame, ts), error)
+         && fv_graph_wait_until_idle (g, error);
+  fv_graph_close_all_inputs (g, NULL);
+  ok = fv_graph_wait_until_done (g, ok ? error : NULL) && ok;
+  *copied = fv_gpu_bytes_copied ();
+  FvPacket *out = NULL;
+  FvDetections *last = NULL;
+  int n = 0;
+  while (ok && fv_poller_next (poller, &out)) {
+    const FvDetections *d = fv_packet_get_detections (out);
+    if (d == NULL || d->n < 1) {
+      g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_CALCULATOR, "frame %d: no face", n);
+      ok = FALSE;
+    } else {
+      g_clear_pointer (&last, fv_detections_free);
+      last = fv_detections_new (d->n);
+      memcpy (last->items, d->items, sizeof (FvDetection) * (gsize) d->n);
+    }
+    fv_packet_unref (out);
+    n++;
+  }
+  if (ok && n != frames) {
+    g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_CALCULATOR,
+                 "%d frames gave %d detection packets", frames, n);
+    ok = FALSE;
+  }
+  fv_graph_free (g);
+  if (!ok)
+    g_clear_pointer (&last, fv_detections_free);
+  return last;
 }
 
 gboolean

@@ -21,5 +21,13 @@ FvTensorList *chain_i2t (const char *device, const FvImage *image, const FvNormR
                          int w, int h, const char *options_extra, float padding[4],
                          float matrix[16], GError **error);
 
+/* Runs the FaceDetection subgraph on @frames copies of @frame (an image packet, transfer
+ * none) at timestamps 0.. @frames - 1, one at a time. fv_gpu_bytes_copied() is reset after
+ * graph start (the weights go up at model load) and *@copied gets what the frames copied.
+ * Returns the last frame's detections (transfer full), or NULL + @error when the graph
+ * fails or a frame gives no face. */
+FvDetections *chain_run_face_detection (const FvPacket *frame, int frames, guint64 *copied,
+                                        GError **error);
+
 /* Registers graph/solutions/face_detection.pbtxt (the FaceDetection subgraph). */
 gboolean chain_register_face_detection (GError **error);

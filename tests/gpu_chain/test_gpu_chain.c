@@ -94,52 +94,19 @@ test_i2t_opencl_matches_cpu (void **state)
   }
 }
 
-/* Runs the FaceDetection subgraph on @frames copies of @image; returns the detections of
- * the last frame (transfer full) and checks each frame had at least one face. */
+/* chain_run_face_detection on @image as an RGBA frame; fails the test on an error. */
 static FvDetections *
 run_face_detection (const FvImage *image, int frames, guint64 *copied)
 {
   g_autoptr (GError) error = NULL;
-  FvGraph *g = fv_graph_new_from_string (
-    "input_stream: 'IMAGE:image' output_stream: 'DETECTIONS:det' "
-    "node { calculator: 'FaceDetection' input_stream: 'IMAGE:image' "
-    "output_stream: 'DETECTIONS:det' }", NULL, &error);
-  if (g == NULL)
-    fail_msg ("%s", error->message);
-  FvPoller *poller = fv_graph_add_poller (g, "det", &error);
-  assert_non_null (poller);
-  if (!fv_graph_start (g, &error))
-    fail_msg ("start: %s", error->message);
-  /* weights and constants went up at model load, in start: only the frames count */
-  fv_gpu_reset_bytes_copied ();
   FvImage *copy = fv_image_convert (image, FV_IMAGE_RGBA32, &error);
   assert_non_null (copy);
   FvPacket *frame = fv_packet_new_image (copy);
-  for (int ts = 0; ts < frames; ts++) {
-    assert_true (fv_graph_add_packet (g, "image", fv_packet_at (frame, ts), &error));
-    assert_true (fv_graph_wait_until_idle (g, &error));
-  }
+  FvDetections *d = chain_run_face_detection (frame, frames, copied, &error);
   fv_packet_unref (frame);
-  fv_graph_close_all_inputs (g, NULL);
-  if (!fv_graph_wait_until_done (g, &error))
+  if (d == NULL)
     fail_msg ("%s", error->message);
-  *copied = fv_gpu_bytes_copied ();
-  FvPacket *out = NULL;
-  FvDetections *last = NULL;
-  int n = 0;
-  while (fv_poller_next (poller, &out)) {
-    const FvDetections *d = fv_packet_get_detections (out);
-    assert_non_null (d);
-    assert_true (d->n >= 1);
-    g_clear_pointer (&last, fv_detections_free);
-    last = fv_detections_new (d->n);
-    memcpy (last->items, d->items, sizeof (FvDetection) * (gsize) d->n);
-    fv_packet_unref (out);
-    n++;
-  }
-  assert_int_equal (n, frames);
-  fv_graph_free (g);
-  return last;
+  return d;
 }
 
 static void
