@@ -6,10 +6,7 @@
 #include "graph/fovea-graph.h"
 #include "graph/image.h"
 #include "graph/tensor_list.h"
-
-/* A private OpenCL program cache (and PoCL cache home) under a temp dir; call first. */
-void chain_setup_cache (void);
-void chain_teardown_cache (void);
+#include "tests/gpu/gpu_test_util.h"   /* the private program cache: fv_test_gpu_setup */
 
 /* A deterministic noisy RGBA image (transfer full). */
 FvImage *chain_noise_image (FvImageFormat format, int w, int h, guint32 seed);

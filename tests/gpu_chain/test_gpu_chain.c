@@ -238,7 +238,7 @@ test_chain_uses_the_device (void **state)
 static int
 setup (void **state)
 {
-  chain_setup_cache ();
+  fv_test_gpu_setup ();
   g_autoptr (GError) error = NULL;
   if (!chain_register_face_detection (&error)) {
     fprintf (stderr, "%s\n", error->message);
@@ -251,7 +251,7 @@ static int
 teardown (void **state)
 {
   fv_subgraph_registry_clear ();
-  chain_teardown_cache ();
+  fv_test_gpu_teardown ();
   return 0;
 }
 

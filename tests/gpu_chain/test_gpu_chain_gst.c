@@ -289,7 +289,7 @@ test_chain_zero_copy_from_gst (void **state)
 static int
 setup (void **state)
 {
-  chain_setup_cache ();
+  fv_test_gpu_setup ();
   g_autoptr (GError) error = NULL;
   if (!chain_register_face_detection (&error)) {
     fprintf (stderr, "%s\n", error->message);
@@ -302,7 +302,7 @@ static int
 teardown (void **state)
 {
   fv_subgraph_registry_clear ();
-  chain_teardown_cache ();
+  fv_test_gpu_teardown ();
   return 0;
 }
 

@@ -158,7 +158,7 @@ main (int argc, char **argv)
     return 1;
   }
   fovea_cli = argv[1];
-  chain_setup_cache ();
+  fv_test_gpu_setup ();
   g_autofree char *empty = g_build_filename (g_get_tmp_dir (), "fovea-no-vendors-XXXXXX", NULL);
   assert_non_null (g_mkdtemp (empty));
   g_setenv ("OCL_ICD_VENDORS", empty, TRUE);
@@ -168,6 +168,6 @@ main (int argc, char **argv)
   };
   int failed = cmocka_run_group_tests (tests, setup, teardown);
   g_rmdir (empty);
-  chain_teardown_cache ();
+  fv_test_gpu_teardown ();
   return failed;
 }
