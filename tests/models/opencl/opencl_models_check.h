@@ -122,11 +122,11 @@ rel_l2 (const float *got, const float *ref, long n, gboolean *ok)
   return rel_l2_tol (got, ref, n, REL_L2_TOL, ok);
 }
 
-/* Runs one model on both input sets on "opencl" and "ref" and checks both comparisons. */
-static G_GNUC_UNUSED void
-ocl_models_check (const char *name)
+/* The catalogued model @name, loaded (transfer full); fails the test when it is unknown or
+ * not fetched. */
+static FvModel *
+load_catalog_model (const char *name)
 {
-  failures = 0;
   const FvCatalogEntry *entry = fv_catalog_find (name);
   if (!entry)
     fail_msg ("%s is not in the catalog", name);
@@ -134,9 +134,19 @@ ocl_models_check (const char *name)
   g_autofree char *path = fv_catalog_model_path (entry, &error);
   if (!path)
     fail_msg ("%s (run `fovea models fetch` first)", error->message);
-  g_autoptr (FvModel) model = fv_model_load_file (path, &error);
+  FvModel *model = fv_model_load_file (path, &error);
   if (!model)
     fail_msg ("%s", error->message);
+  return model;
+}
+
+/* Runs one model on both input sets on "opencl" and "ref" and checks both comparisons. */
+static G_GNUC_UNUSED void
+ocl_models_check (const char *name)
+{
+  failures = 0;
+  g_autoptr (FvModel) model = load_catalog_model (name);
+  g_autoptr (GError) error = NULL;
   gboolean need_tensors = FALSE;
   for (guint i = 0; i < checks->len; i++) {
     Check *c = &g_array_index (checks, Check, i);
@@ -218,16 +228,8 @@ ocl_models_check (const char *name)
 static G_GNUC_UNUSED void
 ocl_models_check_fp16 (const char *name)
 {
-  const FvCatalogEntry *entry = fv_catalog_find (name);
-  if (!entry)
-    fail_msg ("%s is not in the catalog", name);
+  g_autoptr (FvModel) model = load_catalog_model (name);
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = fv_catalog_model_path (entry, &error);
-  if (!path)
-    fail_msg ("%s (run `fovea models fetch` first)", error->message);
-  g_autoptr (FvModel) model = fv_model_load_file (path, &error);
-  if (!model)
-    fail_msg ("%s", error->message);
   g_setenv ("FOVEA_OPENCL_FP16", "1", TRUE);
   g_autoptr (FvInterpreter) h = fv_interpreter_new (model, "opencl", NULL, &error);
   g_unsetenv ("FOVEA_OPENCL_FP16");
