@@ -5,6 +5,8 @@
 #include "gpu/buffer.h"
 #include "graph/config.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 FvImage *
@@ -134,4 +136,40 @@ chain_register_face_detection (GError **error)
   g_autofree char *text = NULL;
   return g_file_get_contents (path, &text, NULL, error)
          && fv_subgraph_register_text (text, path, error);
+}
+
+double
+chain_detections_diff (const FvDetections *a, const FvDetections *b)
+{
+  if (a->n != b->n)
+    return INFINITY;
+  double d = 0;
+  for (int i = 0; i < a->n; i++) {
+    const FvDetection *x = &a->items[i], *y = &b->items[i];
+    const double diffs[] = { x->score - y->score, x->xmin - y->xmin, x->ymin - y->ymin,
+                             x->width - y->width, x->height - y->height };
+    for (guint k = 0; k < G_N_ELEMENTS (diffs); k++)
+      d = isnan (diffs[k]) ? INFINITY : fmax (d, fabs (diffs[k]));   /* NaN never passes */
+  }
+  return d;
+}
+
+int
+chain_group_setup (void **state)
+{
+  fv_test_gpu_setup ();
+  g_autoptr (GError) error = NULL;
+  if (!chain_register_face_detection (&error)) {
+    fprintf (stderr, "%s\n", error->message);
+    return -1;
+  }
+  return 0;
+}
+
+int
+chain_group_teardown (void **state)
+{
+  fv_subgraph_registry_clear ();
+  fv_test_gpu_teardown ();
+  return 0;
 }

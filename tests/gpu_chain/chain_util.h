@@ -26,5 +26,14 @@ FvTensorList *chain_i2t (const char *device, const FvImage *image, const FvNormR
 FvDetections *chain_run_face_detection (const FvPacket *frame, int frames, guint64 *copied,
                                         GError **error);
 
+/* The largest difference of score or box coordinate between two detection lists, item by
+ * item; infinity when they differ in length or a value is NaN. */
+double chain_detections_diff (const FvDetections *a, const FvDetections *b);
+
+/* cmocka group fixtures of the chain tests: the private program cache (fv_test_gpu_setup)
+ * and the FaceDetection subgraph registered; undone by the teardown. */
+int chain_group_setup (void **state);
+int chain_group_teardown (void **state);
+
 /* Registers graph/solutions/face_detection.pbtxt (the FaceDetection subgraph). */
 gboolean chain_register_face_detection (GError **error);
