@@ -139,27 +139,17 @@ graph_free (GstFoveaFilter *self)
 }
 
 /* Appends the "key=value" settings of the options property: words separated by spaces,
- * commas or semicolons; a later setting of a key replaces an earlier one. */
+ * commas or semicolons. They come after the element's own, and the last setting of an
+ * option wins (graph/solutions/solutions.h). */
 static void
 add_settings (GPtrArray *settings, const char *options)
 {
   if (options == NULL)
     return;
   g_auto (GStrv) words = g_strsplit_set (options, " \t\n,;", -1);
-  for (char **w = words; *w != NULL; w++) {
-    if (**w == '\0')
-      continue;
-    const char *eq = strchr (*w, '=');
-    gsize klen = eq ? (gsize) (eq - *w) : strlen (*w);
-    for (guint i = 0; i < settings->len; i++) {
-      const char *s = g_ptr_array_index (settings, i);
-      if (strncmp (s, *w, klen) == 0 && s[klen] == '=') {
-        g_ptr_array_remove_index (settings, i);
-        break;
-      }
-    }
-    g_ptr_array_add (settings, g_strdup (*w));
-  }
+  for (char **w = words; *w != NULL; w++)
+    if (**w != '\0')
+      g_ptr_array_add (settings, g_strdup (*w));
 }
 
 static gboolean

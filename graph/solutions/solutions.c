@@ -346,31 +346,39 @@ static const struct {
   { "selfie_segmentation", "model_selection", "selfie_segmentation_landscape" },
 };
 
-/* The variant that @set picks for @solution, or NULL; *@skip gets the index of the setting
- * that picked it. */
+/* The value of @kv when it sets @option ("option = value", spaces allowed), else NULL. */
+static const char *
+setting_value (const char *kv, const char *option)
+{
+  gsize len = strlen (option);
+  while (g_ascii_isspace (*kv))
+    kv++;
+  if (strncmp (kv, option, len) != 0)
+    return NULL;
+  kv += len;
+  while (g_ascii_isspace (*kv))
+    kv++;
+  return *kv == '=' ? kv + 1 : NULL;
+}
+
+/* The variant that @set picks for @solution, or NULL. As for every option, the last
+ * setting of it counts; *@option gets the option that picked the variant. */
 static const FvSolution *
-pick_variant (const FvSolution *solution, char **set, gsize *skip)
+pick_variant (const FvSolution *solution, char **set, const char **option)
 {
   for (gsize v = 0; v < G_N_ELEMENTS (variants); v++) {
     if (solution != fv_solution_find (variants[v].solution))
       continue;
-    gsize len = strlen (variants[v].option);
+    const char *last = NULL;
     for (gsize i = 0; set != NULL && set[i] != NULL; i++) {
-      const char *kv = set[i];
-      while (g_ascii_isspace (*kv))
-        kv++;
-      if (strncmp (kv, variants[v].option, len) != 0)
-        continue;
-      const char *eq = kv + len;
-      while (g_ascii_isspace (*eq))
-        eq++;
-      if (*eq != '=')
-        continue;
-      g_autofree char *value = g_strstrip (g_strdup (eq + 1));
-      if (g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0) {
-        *skip = i;
-        return fv_solution_find (variants[v].variant);
-      }
+      const char *value = setting_value (set[i], variants[v].option);
+      if (value != NULL)
+        last = value;
+    }
+    g_autofree char *value = last ? g_strstrip (g_strdup (last)) : NULL;
+    if (value && (g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0)) {
+      *option = variants[v].option;
+      return fv_solution_find (variants[v].variant);
     }
   }
   return NULL;
@@ -379,12 +387,13 @@ pick_variant (const FvSolution *solution, char **set, gsize *skip)
 char *
 fv_solution_graph_text (const FvSolution *solution, char **set, GError **error)
 {
-  gsize skip = 0;
-  const FvSolution *variant = pick_variant (solution, set, &skip);
+  const char *option = NULL;
+  const FvSolution *variant = pick_variant (solution, set, &option);
   if (variant != NULL) {
+    /* the variant has no such option: every setting of it is spent */
     g_autoptr (GPtrArray) rest = g_ptr_array_new ();
     for (gsize i = 0; set[i] != NULL; i++)
-      if (i != skip)
+      if (setting_value (set[i], option) == NULL)
         g_ptr_array_add (rest, set[i]);
     g_ptr_array_add (rest, NULL);
     return fv_solution_graph_text (variant, (char **) rest->pdata, error);

@@ -69,7 +69,8 @@ gboolean fv_solution_has_option (const FvSolution *solution, const char *name);
 /* A runnable top-level config (transfer full): the solution's graph inputs, outputs and
  * side packets, and one node of the solution's type whose node_options carry the
  * "key=value" settings of @set (NULL-terminated; may be NULL). A value is a number,
- * true/false, an enum name where the default is one, or else a string. An unknown key or
+ * true/false, an enum name where the default is one, or else a string; when a key is set
+ * more than once, the last setting counts. An unknown key or
  * a value of the wrong kind is FV_SOLUTION_ERROR_OPTION, listing the valid options. For a
  * plain graph (no type), the text itself is returned and any setting is an error.
  * A few options pick another built-in graph instead: face_mesh with refine=true runs

@@ -327,6 +327,17 @@ test_run_face_mesh_refine (void **state)
   assert_int_equal (r.status, 0);
   assert_int_equal (first_face_landmarks (r.out), 468);
   cli_result_clear (&r);
+  /* the last setting counts, for this option as for the others */
+  r = run_cli ("run", "face_mesh", astronaut, "--json", "-", "--set", "refine=true", "--set",
+               "refine=false", NULL);
+  assert_int_equal (r.status, 0);
+  assert_int_equal (first_face_landmarks (r.out), 468);
+  cli_result_clear (&r);
+  r = run_cli ("run", "face_mesh", astronaut, "--json", "-", "--set", "refine=false", "--set",
+               "refine=true", NULL);
+  assert_int_equal (r.status, 0);
+  assert_int_equal (first_face_landmarks (r.out), 478);
+  cli_result_clear (&r);
   r = run_cli ("run", "face_mesh", astronaut, "--set", "refine=maybe", NULL);
   assert_int_equal (r.status, 2);
   assert_non_null (strstr (r.err, "refine"));

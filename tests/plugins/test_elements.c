@@ -367,8 +367,11 @@ test_harness_foveagraph (void **state)
     "foveagraph graph=face_mesh options=\"max_num_faces=2 refine=true\"",
     by_file,
     "foveagraph graph=face_detection roi-type=head",
+    /* options come after the element's properties: the last setting counts */
+    "foveafacemesh refine=true options=\"refine=false\"",
   };
-  const char *types[] = { "face", "face", "head" };
+  const char *types[] = { "face", "face", "head", "face" };
+  const guint points[] = { 478, 0, 0, 468 };   /* 0: no landmarks meta */
   for (guint i = 0; i < G_N_ELEMENTS (descs); i++) {
     GstHarness *hx = harness_new (descs[i], frame_w, frame_h);
     GstBuffer *out = gst_harness_push_and_pull (hx, frame (0, 0));
@@ -378,9 +381,9 @@ test_harness_foveagraph (void **state)
       gst_buffer_iterate_meta_filtered (out, &st, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE);
     assert_string_equal (g_quark_to_string (roi->roi_type), types[i]);
     FvGstLandmarksMeta *lm = fv_gst_buffer_get_landmarks_meta (out);
-    if (i == 0) {
+    if (points[i] > 0) {
       assert_non_null (lm);
-      assert_int_equal (lm->n_points[0], 478);   /* refine=true through options */
+      assert_int_equal (lm->n_points[0], points[i]);   /* refine through options */
     } else {
       assert_null (lm);
     }
