@@ -348,6 +348,56 @@ test_run_face_mesh_refine (void **state)
   cli_result_clear (&r);
 }
 
+/* hands: the JSON holds per hand 21 landmarks (with pixels), 21 world landmarks (metres,
+ * no pixels) and the handedness {index, score, label}; model_complexity 0 runs the lite
+ * graph (another handedness score on the same hand), and values without a model are a
+ * clear error. */
+static void
+test_run_hands (void **state)
+{
+  g_autofree char *hand = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "images",
+                                            "ocvdoc_hand_open_0.jpg", NULL);
+  double scores[2];
+  for (int complexity = 0; complexity <= 1; complexity++) {
+    g_autofree char *set = g_strdup_printf ("model_complexity=%d", complexity);
+    CliResult r = run_cli ("run", "hands", hand, "--json", "-", "--set", set, NULL);
+    if (r.status != 0)
+      fail_msg ("exit %d: %s", r.status, r.err);
+    JsonNode *root = parse_json (r.out);
+    JsonObject *res = json_object_get_object_member (json_node_get_object (root), "results");
+    JsonArray *lm = json_object_get_array_member (res, "multi_hand_landmarks");
+    JsonArray *world = json_object_get_array_member (res, "multi_hand_world_landmarks");
+    JsonArray *hd = json_object_get_array_member (res, "multi_handedness");
+    assert_int_equal (json_array_get_length (lm), 1);
+    assert_int_equal (json_array_get_length (world), 1);
+    assert_int_equal (json_array_get_length (hd), 1);
+    JsonArray *points = json_array_get_array_element (lm, 0);
+    JsonArray *wpoints = json_array_get_array_element (world, 0);
+    assert_int_equal (json_array_get_length (points), 21);
+    assert_int_equal (json_array_get_length (wpoints), 21);
+    assert_true (json_object_has_member (json_array_get_object_element (points, 0), "x_px"));
+    JsonObject *w0 = json_array_get_object_element (wpoints, 0);
+    assert_false (json_object_has_member (w0, "x_px"));
+    assert_true (fabs (json_object_get_double_member (w0, "y")) < 0.2);   /* metres */
+    JsonArray *classes = json_array_get_array_element (hd, 0);
+    assert_int_equal (json_array_get_length (classes), 1);
+    JsonObject *c = json_array_get_object_element (classes, 0);
+    /* MediaPipe: Right, 0.9606 (full) and 0.9862 (lite) */
+    assert_string_equal (json_object_get_string_member (c, "label"), "Right");
+    assert_int_equal (json_object_get_int_member (c, "index"), 1);
+    scores[complexity] = json_object_get_double_member (c, "score");
+    json_node_unref (root);
+    cli_result_clear (&r);
+  }
+  assert_float_equal (scores[0], 0.9862, 0.001);
+  assert_float_equal (scores[1], 0.9606, 0.001);
+  CliResult r = run_cli ("run", "hands", hand, "--set", "model_complexity=2", NULL);
+  assert_int_equal (r.status, 2);
+  assert_non_null (strstr (r.err, "model_complexity"));
+  assert_non_null (strstr (r.err, "0 or 1"));
+  cli_result_clear (&r);
+}
+
 /* The device option of a solution: `--set device=opencl` runs it on OpenCL (PoCL here) and
  * finds the same face; a misspelt device is a clear error. */
 static void
@@ -418,7 +468,8 @@ test_run_one_pixel_image (void **state)
   assert_true (fv_image_save (px, jpg, 0, &error));
   const char *solutions[] = { "face_detection", "face_detection_full", "face_mesh",
                               "face_mesh_refine", "selfie_segmentation",
-                              "selfie_segmentation_landscape" };
+                              "selfie_segmentation_landscape", "palm_detection",
+                              "palm_detection_lite", "hands", "hands_lite" };
   for (guint i = 0; i < G_N_ELEMENTS (solutions); i++) {
     CliResult r = run_cli ("run", solutions[i], png, jpg, "--json", "-", NULL);
     if (r.status != 0)
@@ -501,6 +552,7 @@ main (int argc, char **argv)
     cmocka_unit_test (test_run_bad_set),
     cmocka_unit_test (test_run_huge_header_and_missing_file),
     cmocka_unit_test (test_run_face_mesh_refine),
+    cmocka_unit_test (test_run_hands),
     cmocka_unit_test (test_run_one_pixel_image),
     cmocka_unit_test (test_run_device_option),
     cmocka_unit_test (test_run_selfie_segmentation),
