@@ -101,9 +101,14 @@ compare_stages (gconstpointer a, gconstpointer b)
 }
 
 /* Per-node process times of frames warmup .. warmup + runs - 1, from the tracer's Chrome
- * JSON (the same events `fovea run --trace` writes). transfer full: Stage*. */
+ * JSON (the same events `fovea run --trace` writes). Frames run one at a time, so frame
+ * k's events are those recorded between ends[k - 1] and ends[k] (the tracer's event count
+ * after each frame): the nodes of a BeginLoop body carry loop timestamps, not the frame's,
+ * and are counted with their frame this way (one call per hand or face). transfer full:
+ * Stage*. */
 static GPtrArray *
-stages_from_trace (FvTracer *tracer, gint64 warmup, gint64 runs, GError **error)
+stages_from_trace (FvTracer *tracer, const guint64 *ends, gint64 warmup, gint64 runs,
+                   GError **error)
 {
   g_autofree char *json = fv_tracer_to_chrome_json (tracer);
   g_autoptr (JsonParser) parser = json_parser_new ();
@@ -113,14 +118,19 @@ stages_from_trace (FvTracer *tracer, gint64 warmup, gint64 runs, GError **error)
   JsonArray *events = json_object_get_array_member (root, "traceEvents");
   GPtrArray *stages = g_ptr_array_new_with_free_func (stage_free);
   g_autoptr (GHashTable) by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  /* the sequence number of the ring's first event; the JSON lists the ring in order */
+  guint64 seq = fv_tracer_total_events (tracer) - fv_tracer_num_events (tracer);
+  gint64 ts = 0;   /* the frame of event seq */
   for (guint i = 0; events != NULL && i < json_array_get_length (events); i++) {
     JsonObject *e = json_array_get_object_element (events, i);
-    if (e == NULL || g_strcmp0 (json_object_get_string_member_with_default (e, "cat", ""),
-                                "process") != 0)
-      continue;
-    JsonObject *args = json_object_get_object_member (e, "args");
-    gint64 ts = args ? json_object_get_int_member_with_default (args, "timestamp", -1) : -1;
-    if (ts < warmup || ts >= warmup + runs)
+    if (e == NULL || g_strcmp0 (json_object_get_string_member_with_default (e, "ph", ""),
+                                "X") != 0)
+      continue;   /* thread names */
+    guint64 n = seq++;
+    while (ts < warmup + runs && n >= ends[ts])
+      ts++;
+    if (g_strcmp0 (json_object_get_string_member_with_default (e, "cat", ""), "process") != 0
+        || ts < warmup || ts >= warmup + runs)
       continue;
     const char *name = json_object_get_string_member_with_default (e, "name", "?");
     Stage *st = g_hash_table_lookup (by_name, name);
@@ -164,6 +174,7 @@ bench_solution (int argc, char **argv)
   FvPacket *frame = NULL;
   GPtrArray *stages = NULL;
   double *total = NULL;
+  guint64 *ends = NULL;
   char *image_stream = NULL;
   FvImage *image = NULL;
   int w = 0, h = 0;
@@ -211,6 +222,7 @@ bench_solution (int argc, char **argv)
   if (!fv_graph_start (g, &error))
     goto fail;
   total = g_new0 (double, runs);
+  ends = g_new0 (guint64, warmup + runs);
   fprintf (stderr, "%s on %s (%dx%d): %" G_GINT64_FORMAT " warm-up + %" G_GINT64_FORMAT
            " timed runs ...\n", name, argv[2], w, h, warmup, runs);
   for (gint64 ts = 0; ts < warmup + runs; ts++) {
@@ -219,6 +231,7 @@ bench_solution (int argc, char **argv)
         || !fv_graph_wait_until_idle (g, &error))
       goto fail;
     gint64 dt = g_get_monotonic_time () - t0;
+    ends[ts] = fv_tracer_total_events (fv_graph_get_tracer (g));
     if (ts >= warmup) {
       total[ts - warmup] = dt / 1000.0;
       t_all += dt;
@@ -226,7 +239,7 @@ bench_solution (int argc, char **argv)
   }
   if (!fv_graph_wait_until_done (g, &error))
     goto fail;
-  stages = stages_from_trace (fv_graph_get_tracer (g), warmup, runs, &error);
+  stages = stages_from_trace (fv_graph_get_tracer (g), ends, warmup, runs, &error);
   if (stages == NULL)
     goto fail;
   printf ("%s on %s (%dx%d), %" G_GINT64_FORMAT " runs after %" G_GINT64_FORMAT
@@ -255,6 +268,7 @@ out:
   if (stages != NULL)
     g_ptr_array_unref (stages);
   g_free (total);
+  g_free (ends);
   g_free (image_stream);
   fv_graph_free (g);
   fv_packet_unref (frame);
