@@ -398,6 +398,35 @@ test_run_hands (void **state)
   cli_result_clear (&r);
 }
 
+/* The calls column of `fovea bench` per frame: on kpa_qt-logo (two hands) the palm model
+ * runs once a frame and the landmark model, in the BeginLoop body whose timestamps are
+ * the loop's, twice. (The times themselves are not checked: no timed tests.) */
+static void
+test_bench_counts_loop_calls_per_frame (void **state)
+{
+  g_autofree char *two = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "images",
+                                           "kpa_qt-logo.jpg", NULL);
+  CliResult r = run_cli ("bench", "hands", two, "-n", "3", "--warmup", "1", "--set",
+                         "model_complexity=0", NULL);
+  if (r.status != 0)
+    fail_msg ("exit %d: %s", r.status, r.err);
+  g_auto (GStrv) lines = g_strsplit (r.out, "\n", -1);
+  int seen = 0;
+  for (char **l = lines; *l != NULL; l++) {
+    double calls = 0;
+    char name[128];
+    if (sscanf (*l, " %127s %lf", name, &calls) != 2)
+      continue;
+    if (strcmp (name, "handslite__palmdetectionlite__InferenceCalculator") == 0)
+      assert_float_equal (calls, 1.0, 1e-9), seen++;
+    else if (strcmp (name, "handslite__InferenceCalculator") == 0
+             || strcmp (name, "handslite__TensorsToClassificationCalculator") == 0)
+      assert_float_equal (calls, 2.0, 1e-9), seen++;
+  }
+  assert_int_equal (seen, 3);
+  cli_result_clear (&r);
+}
+
 /* The device option of a solution: `--set device=opencl` runs it on OpenCL (PoCL here) and
  * finds the same face; a misspelt device is a clear error. */
 static void
@@ -553,6 +582,7 @@ main (int argc, char **argv)
     cmocka_unit_test (test_run_huge_header_and_missing_file),
     cmocka_unit_test (test_run_face_mesh_refine),
     cmocka_unit_test (test_run_hands),
+    cmocka_unit_test (test_bench_counts_loop_calls_per_frame),
     cmocka_unit_test (test_run_one_pixel_image),
     cmocka_unit_test (test_run_device_option),
     cmocka_unit_test (test_run_selfie_segmentation),
