@@ -379,6 +379,12 @@ add_landmarks (JsonBuilder *b, const FvLandmarks *l, int w, int h)
     json_builder_add_double_value (b, p->x * w);
     json_builder_set_member_name (b, "y_px");
     json_builder_add_double_value (b, p->y * h);
+    if (p->visibility != 0 || p->presence != 0) {   /* models without them leave 0 */
+      json_builder_set_member_name (b, "visibility");
+      json_builder_add_double_value (b, p->visibility);
+      json_builder_set_member_name (b, "presence");
+      json_builder_add_double_value (b, p->presence);
+    }
     json_builder_end_object (b);
   }
   json_builder_end_array (b);

@@ -337,13 +337,17 @@ append_ports (GString *out, const char *indent, const char *field, const GPtrArr
 
 /* Options that pick another built-in graph rather than set a field, as MediaPipe's FaceMesh
  * picks its landmark subgraph by refine_landmarks: the option is a field of the solution's
- * graph_options (so it is listed and checked like the others), and when true (or 1) the
- * variant's graph runs with the other settings. */
+ * graph_options (so it is listed and checked like the others), and when it is set to the
+ * entry's value (NULL: true or 1) the variant's graph runs with the other settings. An
+ * option with values listed here takes only those (a NULL variant is the solution itself). */
 static const struct {
-  const char *solution, *option, *variant;
+  const char *solution, *option, *value, *variant;
 } variants[] = {
-  { "face_mesh", "refine", "face_mesh_refine" },
-  { "selfie_segmentation", "model_selection", "selfie_segmentation_landscape" },
+  { "face_mesh", "refine", NULL, "face_mesh_refine" },
+  { "selfie_segmentation", "model_selection", NULL, "selfie_segmentation_landscape" },
+  { "pose", "model_complexity", "0", "pose_lite" },
+  { "pose", "model_complexity", "1", NULL },
+  { "pose", "model_complexity", "2", "pose_heavy" },
 };
 
 /* The value of @kv when it sets @option ("option = value", spaces allowed), else NULL. */
@@ -361,10 +365,11 @@ setting_value (const char *kv, const char *option)
   return *kv == '=' ? kv + 1 : NULL;
 }
 
-/* The variant that @set picks for @solution, or NULL. As for every option, the last
- * setting of it counts; *@option gets the option that picked the variant. */
+/* The variant that @set picks for @solution, or NULL (also on error: a value the option
+ * does not take). As for every option, the last setting of it counts; *@option gets the
+ * option that picked the variant. */
 static const FvSolution *
-pick_variant (const FvSolution *solution, char **set, const char **option)
+pick_variant (const FvSolution *solution, char **set, const char **option, GError **error)
 {
   for (gsize v = 0; v < G_N_ELEMENTS (variants); v++) {
     if (solution != fv_solution_find (variants[v].solution))
@@ -376,10 +381,33 @@ pick_variant (const FvSolution *solution, char **set, const char **option)
         last = value;
     }
     g_autofree char *value = last ? g_strstrip (g_strdup (last)) : NULL;
-    if (value && (g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0)) {
-      *option = variants[v].option;
-      return fv_solution_find (variants[v].variant);
+    if (value == NULL)
+      continue;
+    if (variants[v].value == NULL) {
+      if (g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0) {
+        *option = variants[v].option;
+        return fv_solution_find (variants[v].variant);
+      }
+      continue;
     }
+    /* a valued option: one of the listed values, each entry of it checked here at once */
+    GString *allowed = g_string_new (NULL);
+    for (gsize w = 0; w < G_N_ELEMENTS (variants); w++) {
+      if (strcmp (variants[w].solution, variants[v].solution) != 0
+          || strcmp (variants[w].option, variants[v].option) != 0)
+        continue;
+      if (strcmp (variants[w].value, value) == 0) {
+        g_string_free (allowed, TRUE);
+        *option = variants[w].option;
+        return variants[w].variant ? fv_solution_find (variants[w].variant) : NULL;
+      }
+      g_string_append_printf (allowed, "%s%s", allowed->len ? ", " : "", variants[w].value);
+    }
+    g_set_error (error, FV_SOLUTION_ERROR, FV_SOLUTION_ERROR_OPTION,
+                 "option %s of %s takes %s, not '%s'", variants[v].option, solution->name,
+                 allowed->str, value);
+    g_string_free (allowed, TRUE);
+    return NULL;
   }
   return NULL;
 }
@@ -388,7 +416,12 @@ char *
 fv_solution_graph_text (const FvSolution *solution, char **set, GError **error)
 {
   const char *option = NULL;
-  const FvSolution *variant = pick_variant (solution, set, &option);
+  GError *local = NULL;
+  const FvSolution *variant = pick_variant (solution, set, &option, &local);
+  if (local != NULL) {
+    g_propagate_error (error, local);
+    return NULL;
+  }
   if (variant != NULL) {
     /* the variant has no such option: every setting of it is spent */
     g_autoptr (GPtrArray) rest = g_ptr_array_new ();
