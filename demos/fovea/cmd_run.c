@@ -162,6 +162,8 @@ static int
 overlay_candidates (const char *tag, const char *out[2])
 {
   g_autofree char *up = g_ascii_strup (tag, -1);
+  if (strstr (up, "WORLD") != NULL)   /* world landmarks are in metres, not on the image */
+    return 0;
   if (strstr (up, "DETECTION") != NULL) {
     out[0] = "DETECTIONS";
     return 1;
