@@ -1,25 +1,27 @@
-/* fovea — SplitNormalizedLandmarkListCalculator (and SplitLandmarkListCalculator, the same
- * node for world landmarks): cuts a landmark list into several by index ranges (MediaPipe's
- * SplitVectorCalculator specialisations, calculators/core/split_landmarks_calculator); the
- * pose graph separates its 33 body landmarks from the 2 auxiliary ones (and drops the
- * model's 4 others) this way.
+/* fovea — SplitNormalizedLandmarkListCalculator (also registered as
+ * SplitLandmarkListCalculator): cuts a landmark list into sub-lists by index ranges
+ * (MediaPipe's SplitVectorCalculator for landmark lists,
+ * calculators/core/split_proto_list_calculator); the hand tracking ROI is made from a
+ * subset of the 21 hand landmarks cut this way.
  *
  * Inputs:  one untagged "landmarks" stream
- * Outputs: one "landmarks" stream per range (untagged), points [begin, end) in order; with
- *          combine_outputs, one output holding all ranges in order
+ * Outputs: one "landmarks" stream per range (untagged), each holding the points
+ *          [begin, end); with combine_outputs, a single output with all ranges in order
  * Options (SplitVectorCalculatorOptions): ranges { begin end } (repeated; 0 <= begin < end),
- *   combine_outputs (false). element_only (single-landmark outputs) is refused: fovea has
- *   no single-landmark payload.
- * The score of the list is kept. A list shorter than the largest end is an error; a
+ *   element_only (false; every range must then have size 1 — the output is still a list,
+ *   of one point), combine_outputs (false).
+ * The outputs keep the list's score. A list shorter than the largest end is an error; a
  * timestamp without landmarks produces nothing.
  */
-#include <string.h>
-
 #include "graph/calculator.h"
 #include "graph/landmark.h"
 
 typedef struct {
-  GArray *ranges;   /* gint pairs: begin, end */
+  int begin, end;
+} Range;
+
+typedef struct {
+  GArray *ranges;   /* Range */
   gboolean combine;
   int max_end, total;
 } SplitLandmarksState;
@@ -31,15 +33,12 @@ load_ranges (const FvTpMessage *opts, gboolean *combine, GError **error)
   gboolean element_only = fv_tp_get_bool (opts, "element_only", FALSE, &local);
   if (local == NULL)
     *combine = fv_tp_get_bool (opts, "combine_outputs", FALSE, &local);
-  if (local == NULL && element_only)
-    g_set_error (&local, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID,
-                 "element_only is not supported (outputs are landmark lists)");
   if (local != NULL)
     {
       g_propagate_error (error, local);
       return NULL;
     }
-  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (int));
+  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (Range));
   for (guint i = 0; i < fv_tp_count (opts, "ranges"); i++)
     {
       const FvTpField *f = fv_tp_get_nth (opts, "ranges", i);
@@ -50,19 +49,20 @@ load_ranges (const FvTpMessage *opts, gboolean *combine, GError **error)
           if (local == NULL)
             e = fv_tp_get_int (f->msg, "end", 0, &local);
         }
-      if (local != NULL || b < 0 || e < 0 || b >= e || e > (1 << 20))
+      if (local != NULL || b < 0 || e < 0 || b >= e || e > (1 << 20)
+          || (element_only && e - b != 1))
         {
           if (local != NULL)
             g_propagate_error (error, local);
           else
             g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID,
-                         "ranges (line %d): indices should be in 0..2^20 and begin less "
-                         "than end", f->line);
+                         "ranges (line %d): need 0 <= begin < end <= %d%s", f->line, 1 << 20,
+                         element_only ? " and, with element_only, end = begin + 1" : "");
           g_array_unref (ranges);
           return NULL;
         }
-      int be[2] = { (int) b, (int) e };
-      g_array_append_vals (ranges, be, 2);
+      Range r = { (int) b, (int) e };
+      g_array_append_val (ranges, r);
     }
   if (ranges->len == 0)
     {
@@ -80,7 +80,7 @@ split_contract (FvContract *cc, GError **error)
   GArray *ranges = load_ranges (fv_contract_options (cc), &combine, error);
   if (ranges == NULL)
     return FALSE;
-  guint n_ranges = ranges->len / 2;
+  guint n_ranges = ranges->len;
   g_array_unref (ranges);
   guint n_out = fv_contract_num_ports (cc, FV_PORT_OUTPUT);
   if (fv_contract_num_ports (cc, FV_PORT_INPUT) != 1)
@@ -112,13 +112,21 @@ split_open (FvCalculatorContext *ctx, GError **error)
   if (st->ranges == NULL)
     return FALSE;
   st->max_end = st->total = 0;
-  for (guint i = 0; i < st->ranges->len; i += 2)
+  for (guint i = 0; i < st->ranges->len; i++)
     {
-      int b = g_array_index (st->ranges, int, i), e = g_array_index (st->ranges, int, i + 1);
-      st->max_end = MAX (st->max_end, e);
-      st->total += e - b;
+      const Range *r = &g_array_index (st->ranges, Range, i);
+      st->max_end = MAX (st->max_end, r->end);
+      st->total += r->end - r->begin;
     }
   return TRUE;
+}
+
+static FvLandmarks *
+copy_range (const FvLandmarks *in, FvLandmarks *out, int at, const Range *r)
+{
+  for (int k = r->begin; k < r->end; k++)
+    out->items[at++] = in->items[k];
+  return out;
 }
 
 static FvProcessStatus
@@ -131,29 +139,35 @@ split_process (FvCalculatorContext *ctx, GError **error)
   if (in->n < st->max_end)
     {
       g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_CALCULATOR,
-                   "the list has %d landmarks, but the ranges reach %d", in->n, st->max_end);
+                   "the list has %d landmarks; the ranges need %d", in->n, st->max_end);
       return FV_PROCESS_ERROR;
     }
-  FvLandmarks *combined = st->combine ? fv_landmarks_new (st->total) : NULL;
-  int next = 0;
-  for (guint r = 0; r < st->ranges->len / 2; r++)
+  if (st->combine)
     {
-      int b = g_array_index (st->ranges, int, 2 * r), e = g_array_index (st->ranges, int, 2 * r + 1);
-      FvLandmarks *out = combined ? combined : fv_landmarks_new (e - b);
-      int at = combined ? next : 0;
-      memcpy (out->items + at, in->items + b, sizeof (FvLandmark) * (gsize) (e - b));
+      FvLandmarks *out = fv_landmarks_new (st->total);
       out->score = in->score;
-      next = at + (e - b);
-      if (combined == NULL)
-        fv_context_output (ctx, r, fv_packet_new_landmarks (out));
+      int at = 0;
+      for (guint i = 0; i < st->ranges->len; i++)
+        {
+          const Range *r = &g_array_index (st->ranges, Range, i);
+          copy_range (in, out, at, r);
+          at += r->end - r->begin;
+        }
+      fv_context_output (ctx, 0, fv_packet_new_landmarks (out));
+      return FV_PROCESS_OK;
     }
-  if (combined != NULL)
-    fv_context_output (ctx, 0, fv_packet_new_landmarks (combined));
+  for (guint i = 0; i < st->ranges->len; i++)
+    {
+      const Range *r = &g_array_index (st->ranges, Range, i);
+      FvLandmarks *out = fv_landmarks_new (r->end - r->begin);
+      out->score = in->score;
+      fv_context_output (ctx, i, fv_packet_new_landmarks (copy_range (in, out, 0, r)));
+    }
   return FV_PROCESS_OK;
 }
 
 static void
-split_destroy (gpointer state)
+split_destroy_state (gpointer state)
 {
   SplitLandmarksState *st = state;
   g_clear_pointer (&st->ranges, g_array_unref);
@@ -165,16 +179,18 @@ static const FvCalculatorClass split_normalized_landmark_list_calculator = {
   .contract = split_contract,
   .open = split_open,
   .process = split_process,
-  .destroy_state = split_destroy,
+  .destroy_state = split_destroy_state,
 };
 FV_REGISTER_CALCULATOR (split_normalized_landmark_list_calculator)
 
+/* fovea has one landmark payload for normalized and world points, so MediaPipe's two
+ * names are one calculator. */
 static const FvCalculatorClass split_landmark_list_calculator = {
   .name = "SplitLandmarkListCalculator",
   .state_size = sizeof (SplitLandmarksState),
   .contract = split_contract,
   .open = split_open,
   .process = split_process,
-  .destroy_state = split_destroy,
+  .destroy_state = split_destroy_state,
 };
 FV_REGISTER_CALCULATOR (split_landmark_list_calculator)

@@ -1,32 +1,35 @@
-/* fovea — WorldLandmarkProjectionCalculator: turns world landmarks (metres, in the frame of
- * the model's ROI) back into the image's orientation (MediaPipe's
- * calculators/util/world_landmark_projection_calculator): the ROI was rotated to make the
- * body upright, so its world points are rotated by the ROI's rotation about the origin.
+/* fovea — WorldLandmarkProjectionCalculator: turns world landmarks found in a rotated ROI
+ * back into the image's orientation (MediaPipe's
+ * calculators/util/world_landmark_projection_calculator). A landmark model sees its crop
+ * upright, so its metric points are in the crop's frame; turning x and y by the ROI's
+ * rotation puts them in the camera's frame (the origin, the object's centre, stays).
  *
- * Inputs:  LANDMARKS ("landmarks"): world landmarks
- *          NORM_RECT ("norm_rect", optional): the ROI; without it landmarks pass unchanged
- * Outputs: LANDMARKS ("landmarks"): x' = cos r x - sin r y, y' = sin r x + cos r y; z,
- *          visibility and presence are kept.
- * No options. A timestamp without landmarks, or without a rect when NORM_RECT is connected,
- * produces nothing.
+ * Inputs:  LANDMARKS ("landmarks", metres)
+ *          NORM_RECT ("norm_rect", optional): the ROI; without it the points pass as they are
+ * Outputs: LANDMARKS ("landmarks"): x' = cos r x - sin r y, y' = sin r x + cos r y, z, the
+ *          visibility and the presence kept
+ * No options. A timestamp without landmarks (or, when NORM_RECT is connected, without a
+ * rect) produces nothing.
  */
 #include <math.h>
 
+#include "calculators/detection/ports.h"
 #include "graph/calculator.h"
 #include "graph/detection.h"
 #include "graph/landmark.h"
 
 typedef struct {
-  int in, rect;
+  int in, rect, out;
 } WorldProjectionState;
 
 static gboolean
-world_contract (FvContract *cc, GError **error)
+wlp_contract (FvContract *cc, GError **error)
 {
+  fv_detection_types_init ();
   const char *landmarks = fv_type_name (fv_type_landmarks ());
   if (!fv_contract_set_tag_type (cc, FV_PORT_INPUT, "LANDMARKS", landmarks, FALSE, error)
-      || !fv_contract_set_tag_type (cc, FV_PORT_INPUT, "NORM_RECT",
-                                    fv_type_name (fv_type_norm_rect ()), TRUE, error)
+      || !fv_contract_set_tag_type (cc, FV_PORT_INPUT, "NORM_RECT", FV_TYPE_NAME_NORM_RECT, TRUE,
+                                    error)
       || !fv_contract_set_tag_type (cc, FV_PORT_OUTPUT, "LANDMARKS", landmarks, FALSE, error))
     return FALSE;
   fv_contract_set_timestamp_offset (cc, 0);
@@ -34,24 +37,31 @@ world_contract (FvContract *cc, GError **error)
 }
 
 static gboolean
-world_open (FvCalculatorContext *ctx, GError **error)
+wlp_open (FvCalculatorContext *ctx, GError **error)
 {
   WorldProjectionState *st = fv_context_state (ctx);
   st->in = fv_context_port (ctx, FV_PORT_INPUT, "LANDMARKS", 0);
   st->rect = fv_context_port (ctx, FV_PORT_INPUT, "NORM_RECT", 0);
+  st->out = fv_context_port (ctx, FV_PORT_OUTPUT, "LANDMARKS", 0);
   return TRUE;
 }
 
 static FvProcessStatus
-world_process (FvCalculatorContext *ctx, GError **error)
+wlp_process (FvCalculatorContext *ctx, GError **error)
 {
   WorldProjectionState *st = fv_context_state (ctx);
   const FvLandmarks *in = fv_packet_get_landmarks (fv_context_input (ctx, (guint) st->in));
-  const FvNormRect *rect = st->rect >= 0
-    ? fv_packet_get_norm_rect (fv_context_input (ctx, (guint) st->rect)) : NULL;
-  if (in == NULL || (st->rect >= 0 && rect == NULL))
+  if (in == NULL)
     return FV_PROCESS_OK;
-  float c = rect ? cosf (rect->rotation) : 1.0f, s = rect ? sinf (rect->rotation) : 0.0f;
+  float angle = 0;
+  if (st->rect >= 0)
+    {
+      const FvNormRect *rect = fv_packet_get_norm_rect (fv_context_input (ctx, (guint) st->rect));
+      if (rect == NULL)
+        return FV_PROCESS_OK;
+      angle = rect->rotation;
+    }
+  float c = cosf (angle), s = sinf (angle);
   FvLandmarks *out = fv_landmarks_new (in->n);
   out->score = in->score;
   for (int i = 0; i < in->n; i++)
@@ -61,15 +71,15 @@ world_process (FvCalculatorContext *ctx, GError **error)
       out->items[i].x = c * l->x - s * l->y;
       out->items[i].y = s * l->x + c * l->y;
     }
-  fv_context_output (ctx, 0, fv_packet_new_landmarks (out));
+  fv_context_output (ctx, (guint) st->out, fv_packet_new_landmarks (out));
   return FV_PROCESS_OK;
 }
 
 static const FvCalculatorClass world_landmark_projection_calculator = {
   .name = "WorldLandmarkProjectionCalculator",
   .state_size = sizeof (WorldProjectionState),
-  .contract = world_contract,
-  .open = world_open,
-  .process = world_process,
+  .contract = wlp_contract,
+  .open = wlp_open,
+  .process = wlp_process,
 };
 FV_REGISTER_CALCULATOR (world_landmark_projection_calculator)

@@ -76,8 +76,7 @@ gboolean fv_solution_has_option (const FvSolution *solution, const char *name);
  * A few options pick another built-in graph instead: face_mesh with refine=true runs
  * face_mesh_refine (478 landmarks) with the other settings, selfie_segmentation with
  * model_selection=1 runs selfie_segmentation_landscape, pose with model_complexity=0 or 2
- * runs pose_lite or pose_heavy (other values of model_complexity than 0, 1, 2 are an
- * error). */
+ * runs pose_lite or pose_heavy (and refuses any value but 0, 1, 2). */
 char *fv_solution_graph_text (const FvSolution *solution, char **set, GError **error);
 
 G_END_DECLS
