@@ -11,7 +11,11 @@
  *     graph is idle, so results belong to this frame and nothing queues up;
  *  5. the outputs at that timestamp become metas: landmarks (a packet_vector of "landmarks"
  *     or one "landmarks") give one ROI per object plus the FvGstLandmarksMeta; otherwise
- *     "detections" give one ROI per detection.
+ *     "detections" give one ROI per detection; a "mask" gives the FvGstMaskMeta;
+ *  6. a subclass with a render function writes the output frame from the results.
+ * In place (the frame passes on) unless the output caps differ from the input's (a
+ * subclass's transform_caps): then transform() runs the same steps with the input frame
+ * analysed and the metas and pixels going to the output buffer.
  * The graph is built at start (READY -> PAUSED: a bad option or a missing model fails the
  * state change with an element error), rebuilt after a flush (a seek), freed at stop.
  */
@@ -22,6 +26,7 @@
 #include "graph/landmark.h"
 #include "graph/solutions/solutions.h"
 #include "gpu/buffer.h"
+#include "plugins/fovea_mask_meta.h"
 #include "plugins/fovea_meta.h"
 #include "plugins/video_frame.h"
 
@@ -325,6 +330,11 @@ attach_results (GstFoveaFilter *self, GstBuffer *buf, const GstVideoInfo *info,
     collect_landmarks (g_ptr_array_index (results, i), objects);
   const char *type = roi_type (self);
 
+  /* the first mask (a segmentation), shared with the graph's packet, not copied */
+  for (guint i = 0; i < results->len; i++)
+    if (fv_gst_buffer_add_mask_meta (buf, type, g_ptr_array_index (results, i)) != NULL)
+      break;
+
   if (objects->len > 0) {
     gsize total = 0;
     for (guint i = 0; i < objects->len; i++)
@@ -457,15 +467,23 @@ is_late (GstFoveaFilter *self, GstBuffer *buf)
   return GST_CLOCK_TIME_IS_VALID (rt) && rt < earliest;
 }
 
-/* In place without mapping the frame for writing: the pixels are only read (so a buffer
- * whose memory is shared is never copied); the base class hands a buffer whose metadata is
+/* Lets the subclass write the output frame from @results (NULL: none yet). */
+static GstFlowReturn
+render (GstFoveaFilter *self, GstBuffer *in, GstBuffer *out, GPtrArray *results)
+{
+  GstFoveaFilterClass *klass = GST_FOVEA_FILTER_GET_CLASS (self);
+  return klass->render != NULL ? klass->render (self, in, out, results) : GST_FLOW_OK;
+}
+
+/* One frame: @in is analysed, the metas go on @out (the same buffer in place). In place
+ * the frame is not mapped for writing here: the pixels are only read (so a buffer whose
+ * memory is shared is never copied); the base class hands a buffer whose metadata is
  * writable. */
 static GstFlowReturn
-gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
+process (GstFoveaFilter *self, GstBuffer *in, GstBuffer *buf)
 {
-  GstFoveaFilter *self = GST_FOVEA_FILTER (trans);
   GstFoveaFilterPrivate *priv = PRIV (self);
-  GstVideoFilter *filter = GST_VIDEO_FILTER (trans);
+  GstVideoFilter *filter = GST_VIDEO_FILTER (self);
   if (!filter->negotiated) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("fovea: no caps negotiated"), (NULL));
     return GST_FLOW_NOT_NEGOTIATED;
@@ -479,7 +497,7 @@ gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   guint64 frame_no = priv->frames;
   GST_OBJECT_UNLOCK (self);
 
-  if (is_late (self, buf)) {
+  if (is_late (self, in)) {
     GST_OBJECT_LOCK (self);
     if (late == GST_FOVEA_LATE_DROP)
       priv->late_dropped++;
@@ -488,7 +506,10 @@ gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     GST_OBJECT_UNLOCK (self);
     GST_LOG_OBJECT (self, "late frame %" G_GUINT64_FORMAT ": %s", frame_no,
                     late == GST_FOVEA_LATE_DROP ? "dropped" : "passed without results");
-    return late == GST_FOVEA_LATE_DROP ? GST_BASE_TRANSFORM_FLOW_DROPPED : GST_FLOW_OK;
+    /* passed on: no metas, but an output frame the subclass renders from the latest
+     * results (a mask stream keeps its last mask rather than flicker) */
+    return late == GST_FOVEA_LATE_DROP ? GST_BASE_TRANSFORM_FLOW_DROPPED
+                                       : render (self, in, buf, priv->last);
   }
 
   if (priv->last != NULL && (frame_no - 1) % interval != 0) {
@@ -497,7 +518,7 @@ gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     GST_OBJECT_LOCK (self);
     priv->reused++;
     GST_OBJECT_UNLOCK (self);
-    return GST_FLOW_OK;
+    return render (self, in, buf, priv->last);
   }
 
   g_autoptr (GError) error = NULL;
@@ -515,7 +536,7 @@ gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   const gint64 t0 = g_get_monotonic_time ();
   const guint64 gpu0 = fv_gpu_bytes_copied ();
   guint64 copied = 0;
-  FvPacket *packet = frame_packet (self, buf, info, &copied, &error);
+  FvPacket *packet = frame_packet (self, in, info, &copied, &error);
   if (packet == NULL) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("fovea: %s", error->message), (NULL));
     return GST_FLOW_ERROR;
@@ -542,6 +563,7 @@ gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
       fv_packet_unref (p);
   }
   attach_results (self, buf, info, priv->last);
+  GstFlowReturn ret = render (self, in, buf, priv->last);
 
   /* a device that is not unified memory copies; so does a YUV conversion */
   copied += fv_gpu_bytes_copied () - gpu0;
@@ -564,7 +586,21 @@ gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   if (post_latency)
     gst_element_post_message (GST_ELEMENT (self),
                               gst_message_new_latency (GST_OBJECT (self)));
-  return GST_FLOW_OK;
+  return ret;
+}
+
+static GstFlowReturn
+gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
+{
+  return process (GST_FOVEA_FILTER (trans), buf, buf);
+}
+
+/* Not in place: the output caps differ from the input's (foveasegment's GRAY8 masks). The
+ * base class copied the input's metas to @outbuf; the subclass's render writes its pixels. */
+static GstFlowReturn
+gst_fovea_filter_transform (GstBaseTransform *trans, GstBuffer *inbuf, GstBuffer *outbuf)
+{
+  return process (GST_FOVEA_FILTER (trans), inbuf, outbuf);
 }
 
 /* ------------------------------------------------------------------ GstBaseTransform */
@@ -612,7 +648,22 @@ gst_fovea_filter_set_info (GstVideoFilter *filter, GstCaps *incaps, GstVideoInfo
   /* a new format or size: a new converter at the next YUV frame */
   gst_clear_buffer (&priv->rgb);
   g_clear_pointer (&priv->convert, gst_video_converter_free);
-  GST_DEBUG_OBJECT (filter, "caps %" GST_PTR_FORMAT, incaps);
+  GST_DEBUG_OBJECT (filter, "caps %" GST_PTR_FORMAT " -> %" GST_PTR_FORMAT, incaps, outcaps);
+  return TRUE;
+}
+
+/* The frame passes on with metas (or is written in place) unless the output is another
+ * format or size (a subclass's transform_caps). After GstVideoFilter's set_caps, which
+ * makes a filter without transform_frame in place. */
+static gboolean
+gst_fovea_filter_set_caps (GstBaseTransform *trans, GstCaps *incaps, GstCaps *outcaps)
+{
+  if (!GST_BASE_TRANSFORM_CLASS (gst_fovea_filter_parent_class)->set_caps (trans, incaps,
+                                                                         outcaps))
+    return FALSE;
+  GstVideoFilter *filter = GST_VIDEO_FILTER (trans);
+  gst_base_transform_set_in_place (trans, gst_video_info_is_equal (&filter->in_info,
+                                                                   &filter->out_info));
   return TRUE;
 }
 
@@ -852,6 +903,7 @@ gst_fovea_filter_class_init (GstFoveaFilterClass *klass)
 
   trans_class->start = GST_DEBUG_FUNCPTR (gst_fovea_filter_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_fovea_filter_stop);
+  trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_fovea_filter_set_caps);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_fovea_filter_sink_event);
   trans_class->src_event = GST_DEBUG_FUNCPTR (gst_fovea_filter_src_event);
   trans_class->query = GST_DEBUG_FUNCPTR (gst_fovea_filter_query);
@@ -860,6 +912,7 @@ gst_fovea_filter_class_init (GstFoveaFilterClass *klass)
   trans_class->passthrough_on_same_caps = FALSE;
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_fovea_filter_set_info);
   trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_fovea_filter_transform_ip);
+  trans_class->transform = GST_DEBUG_FUNCPTR (gst_fovea_filter_transform);
 
   gst_type_mark_as_plugin_api (GST_TYPE_FOVEA_FILTER, 0);
   gst_type_mark_as_plugin_api (gst_fovea_late_get_type (), 0);

@@ -3,7 +3,8 @@
  * frame itself passes unchanged (in place, no copy for the formats the graph reads).
  *
  * A subclass says which solution runs and with which settings (get_solution), and what its
- * objects are called (roi_type); everything else — caps, the graph's life, metas, QoS,
+ * objects are called (roi_type); it may also draw its own output (render, with its own
+ * transform_caps when the output format differs: foveasegment's masks); everything else — caps, the graph's life, metas, QoS,
  * latency, statistics, the common properties — is here. foveagraph, foveaface and
  * foveafacemesh are such subclasses; a new solution element is one short file.
  *
@@ -39,6 +40,16 @@ struct _GstFoveaFilterClass {
 
   /* The roi_type of the GstVideoRegionOfInterestMeta it adds ("face"); NULL: "object". */
   const char *roi_type;
+
+  /* Optional, for a subclass whose output is more than the frame with metas (foveasegment):
+   * writes @out from @in and the frame's @results (FvPacket*, transfer none; the latest
+   * ones for a frame between inference runs or a late frame passed on; NULL before any).
+   * Called on the streaming thread once per frame that passes, after the metas are on
+   * @out. In place (the input and output caps are equal) @out == @in, writable but not
+   * mapped: map it for writing only when the pixels change. Otherwise @out is a new buffer
+   * in the output caps (GstVideoFilter's out_info), which render must fill. */
+  GstFlowReturn (*render) (GstFoveaFilter *self, GstBuffer *in, GstBuffer *out,
+                           GPtrArray *results);
 };
 
 /* Subclasses: install a property whose blurb documents it; the helpers below read and
