@@ -50,7 +50,8 @@ enum {
 /* One output stream of the graph and its packet at the frame being processed. */
 typedef struct {
   char *name;
-  FvPacket *packet;   /* the latest packet (guarded by Private.lock) */
+  char *tag;          /* the graph output's tag ("" when untagged) */
+  FvPacket *packet;   /* the latest packet (swapped atomically) */
 } Output;
 
 typedef struct {
@@ -70,6 +71,7 @@ typedef struct {
   GstVideoConverter *convert;
   GstVideoInfo rgb_info;
   GPtrArray *last;          /* FvPacket* (ref) results of the last processed frame */
+  GPtrArray *last_tags;     /* const char*: each result's output tag (owned by outputs) */
 
   /* QoS (object lock) */
   GstClockTime earliest;
@@ -123,6 +125,7 @@ output_free (gpointer p)
 {
   Output *out = p;
   g_free (out->name);
+  g_free (out->tag);
   fv_packet_unref (out->packet);
   g_free (out);
 }
@@ -140,6 +143,7 @@ graph_free (GstFoveaFilter *self)
   g_clear_pointer (&priv->outputs, g_ptr_array_unref);
   g_clear_pointer (&priv->input_stream, g_free);
   g_clear_pointer (&priv->last, g_ptr_array_unref);
+  g_clear_pointer (&priv->last_tags, g_ptr_array_unref);
   priv->ts = 0;
 }
 
@@ -205,8 +209,9 @@ graph_build (GstFoveaFilter *self, GError **error)
     g_autofree char *kv = g_strdup_printf ("device=%s", device);
     add_settings (settings, kv);
   }
-  if (fv_solution_has_option (solution, "static_image_mode"))
-    add_settings (settings, "static_image_mode=false");   /* video: track */
+  if (fv_solution_has_option (solution, "static_image_mode"))   /* video: track, unless the
+                                                                  * subclass says otherwise */
+    g_ptr_array_insert (settings, 0, g_strdup ("static_image_mode=false"));
   add_settings (settings, options);
   g_ptr_array_add (settings, NULL);
   g_autofree char *text = fv_solution_graph_text (solution, (char **) settings->pdata, error);
@@ -232,6 +237,7 @@ graph_build (GstFoveaFilter *self, GError **error)
     const FvStreamRef *r = g_ptr_array_index (cfg->output_streams, i);
     Output *o = g_new0 (Output, 1);
     o->name = g_strdup (r->name);
+    o->tag = g_strdup (r->tag != NULL ? r->tag : "");
     g_ptr_array_add (priv->outputs, o);
   }
   fv_graph_config_free (cfg);
@@ -287,6 +293,35 @@ set_doubles (GstStructure *s, const char *field, const float *values, gsize n)
   gst_structure_take_value (s, field, &array);
 }
 
+/* The landmarks' visibility and presence (pose) as ROI parameters, when the model gives
+ * them (not all 0). */
+static void
+set_visibility (GstStructure *s, const FvLandmarks *l)
+{
+  gboolean any = FALSE;
+  for (int j = 0; j < l->n && !any; j++)
+    any = l->items[j].visibility != 0 || l->items[j].presence != 0;
+  if (!any)
+    return;
+  g_autofree float *v = g_new (float, MAX (2 * l->n, 1));
+  for (int j = 0; j < l->n; j++) {
+    v[j] = l->items[j].visibility;
+    v[l->n + j] = l->items[j].presence;
+  }
+  set_doubles (s, "visibility", v, (gsize) l->n);
+  set_doubles (s, "presence", v + l->n, (gsize) l->n);
+}
+
+FvPacket *
+gst_fovea_filter_get_result (GstFoveaFilter *self, const char *tag)
+{
+  GstFoveaFilterPrivate *priv = PRIV (self);
+  for (guint i = 0; priv->last != NULL && i < priv->last->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (priv->last_tags, i), tag) == 0)
+      return g_ptr_array_index (priv->last, i);
+  return NULL;
+}
+
 /* Adds a ROI of @type for the box (relative xmin, ymin, width, height) clamped to the frame. */
 static GstVideoRegionOfInterestMeta *
 add_roi (GstBuffer *buf, const GstVideoInfo *info, const char *type, double xmin, double ymin,
@@ -325,9 +360,15 @@ static void
 attach_results (GstFoveaFilter *self, GstBuffer *buf, const GstVideoInfo *info,
                 GPtrArray *results)
 {
+  GstFoveaFilterPrivate *priv = PRIV (self);
+  GstFoveaFilterClass *klass = GST_FOVEA_FILTER_GET_CLASS (self);
   g_autoptr (GPtrArray) objects = g_ptr_array_new ();
-  for (guint i = 0; i < results->len; i++)
-    collect_landmarks (g_ptr_array_index (results, i), objects);
+  for (guint i = 0; i < results->len; i++) {
+    /* world landmarks (metres, not frame coordinates) are no boxes to draw */
+    const char *tag = results == priv->last ? g_ptr_array_index (priv->last_tags, i) : "";
+    if (strstr (tag, "WORLD") == NULL)
+      collect_landmarks (g_ptr_array_index (results, i), objects);
+  }
   const char *type = roi_type (self);
 
   /* the first mask (a segmentation), shared with the graph's packet, not copied */
@@ -365,6 +406,9 @@ attach_results (GstFoveaFilter *self, GstBuffer *buf, const GstVideoInfo *info,
       if (l->score > 0)
         gst_structure_set (s, "score", G_TYPE_DOUBLE, (double) l->score, NULL);
       set_doubles (s, "landmarks", xyz + 3 * (k - (gsize) l->n), 3 * (gsize) l->n);
+      set_visibility (s, l);
+      if (klass->object_param != NULL)
+        klass->object_param (self, i, s);
       gst_video_region_of_interest_meta_add_param (roi, s);
     }
     fv_gst_buffer_add_landmarks_meta (buf, type, objects->len, counts, xyz, scores);
@@ -552,15 +596,21 @@ process (GstFoveaFilter *self, GstBuffer *in, GstBuffer *buf)
     GST_ELEMENT_ERROR (self, STREAM, FAILED, ("fovea: %s", error->message), (NULL));
     return GST_FLOW_ERROR;
   }
-  g_clear_pointer (&priv->last, g_ptr_array_unref);
-  priv->last = g_ptr_array_new_with_free_func ((GDestroyNotify) fv_packet_unref);
+  if (priv->last == NULL) {
+    priv->last = g_ptr_array_new_with_free_func ((GDestroyNotify) fv_packet_unref);
+    priv->last_tags = g_ptr_array_new ();
+  }
+  g_ptr_array_set_size (priv->last, 0);
+  g_ptr_array_set_size (priv->last_tags, 0);
   for (guint i = 0; i < priv->outputs->len; i++) {
     Output *o = g_ptr_array_index (priv->outputs, i);
     FvPacket *p = g_atomic_pointer_exchange (&o->packet, NULL);
-    if (p != NULL && fv_packet_timestamp (p) == priv->ts)
+    if (p != NULL && fv_packet_timestamp (p) == priv->ts) {
       g_ptr_array_add (priv->last, p);
-    else
+      g_ptr_array_add (priv->last_tags, o->tag);
+    } else {
       fv_packet_unref (p);
+    }
   }
   attach_results (self, buf, info, priv->last);
   GstFlowReturn ret = render (self, in, buf, priv->last);

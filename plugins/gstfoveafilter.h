@@ -17,6 +17,8 @@
 #include <gst/video/video.h>
 #include <gst/video/gstvideofilter.h>
 
+#include "graph/packet.h"
+
 G_BEGIN_DECLS
 
 #define GST_TYPE_FOVEA_FILTER (gst_fovea_filter_get_type ())
@@ -50,11 +52,21 @@ struct _GstFoveaFilterClass {
    * in the output caps (GstVideoFilter's out_info), which render must fill. */
   GstFlowReturn (*render) (GstFoveaFilter *self, GstBuffer *in, GstBuffer *out,
                            GPtrArray *results);
+
+  /* Optional: adds what the subclass knows of object @index (in the order of the landmarks
+   * meta) to its ROI's "fovea" parameter @param (transfer none), e.g. a hand's handedness
+   * from gst_fovea_filter_get_result(). Streaming thread. */
+  void (*object_param) (GstFoveaFilter *self, guint index, GstStructure *param);
 };
 
 /* Subclasses: install a property whose blurb documents it; the helpers below read and
  * format settings. Formats a double without locale ("0.5"). transfer full. */
 char *gst_fovea_filter_format_double (const char *key, double value);
+
+/* The packet of the graph output tagged @tag ("MULTI_HANDEDNESS") among the results being
+ * attached or rendered (transfer none: valid during the render / object_param call), or
+ * NULL when the frame has none. Streaming thread only. */
+FvPacket *gst_fovea_filter_get_result (GstFoveaFilter *self, const char *tag);
 
 /* Sets this element's roi_type (copied; NULL: the class's), e.g. from a property. */
 void gst_fovea_filter_set_roi_type (GstFoveaFilter *self, const char *roi_type);
