@@ -11,6 +11,7 @@
 #include "gpu/device_choice.h"
 
 #include "calculators/image/image_io.h"
+#include "graph/classification.h"
 #include "graph/detection.h"
 #include "graph/mask.h"
 #include "graph/fovea-graph.h"
@@ -164,6 +165,12 @@ overlay_candidates (const char *tag, const char *out[2])
   g_autofree char *up = g_ascii_strup (tag, -1);
   if (strstr (up, "WORLD") != NULL)   /* world landmarks are in metres, not on the image */
     return 0;
+  /* first: ROIS_FROM_DETECTIONS, HAND_RECTS_FROM_LANDMARKS are rects */
+  if (strstr (up, "RECT") != NULL || strstr (up, "ROI") != NULL) {
+    out[0] = "NORM_RECTS";
+    out[1] = "NORM_RECT";
+    return 2;
+  }
   if (strstr (up, "DETECTION") != NULL) {
     out[0] = "DETECTIONS";
     return 1;
@@ -172,14 +179,9 @@ overlay_candidates (const char *tag, const char *out[2])
     out[0] = "MASK";
     return 1;
   }
-  if (strstr (up, "LANDMARK") != NULL) {
+  if (strstr (up, "LANDMARK") != NULL && strstr (up, "WORLD") == NULL) {
     out[0] = "MULTI_LANDMARKS";
     out[1] = "LANDMARKS";
-    return 2;
-  }
-  if (strstr (up, "RECT") != NULL || strstr (up, "ROI") != NULL) {
-    out[0] = "NORM_RECTS";
-    out[1] = "NORM_RECT";
     return 2;
   }
   return 0;
@@ -367,8 +369,9 @@ add_detection (JsonBuilder *b, const FvDetection *d, int w, int h)
   json_builder_end_object (b);
 }
 
+/* World landmarks (@world) are in metres: no pixel form. */
 static void
-add_landmarks (JsonBuilder *b, const FvLandmarks *l, int w, int h)
+add_landmarks (JsonBuilder *b, const FvLandmarks *l, int w, int h, gboolean world)
 {
   json_builder_begin_array (b);
   for (int k = 0; k < l->n; k++) {
@@ -377,6 +380,10 @@ add_landmarks (JsonBuilder *b, const FvLandmarks *l, int w, int h)
     add_point (b, p->x, p->y);
     json_builder_set_member_name (b, "z");
     json_builder_add_double_value (b, p->z);
+    if (world) {
+      json_builder_end_object (b);
+      continue;
+    }
     json_builder_set_member_name (b, "x_px");
     json_builder_add_double_value (b, p->x * w);
     json_builder_set_member_name (b, "y_px");
@@ -429,15 +436,47 @@ add_mask (JsonBuilder *b, const FvMask *m)
   json_builder_end_object (b);
 }
 
-/* One packet as JSON; @in_vector: a landmarks item of a packet_vector is one object's
- * points (a lone landmarks packet is wrapped as a list of one object). */
+/* A classifier's classes, best first as the classifier sorted them. */
 static void
-add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector)
+add_classifications (JsonBuilder *b, const FvClassifications *c)
+{
+  json_builder_begin_array (b);
+  for (int i = 0; i < c->n; i++) {
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "index");
+    json_builder_add_int_value (b, c->items[i].index);
+    json_builder_set_member_name (b, "score");
+    json_builder_add_double_value (b, c->items[i].score);
+    json_builder_set_member_name (b, "label");
+    if (c->items[i].label != NULL)
+      json_builder_add_string_value (b, c->items[i].label);
+    else
+      json_builder_add_null_value (b);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+}
+
+/* A stream of world landmarks (metres), by MediaPipe's naming: *WORLD_LANDMARKS. */
+static gboolean
+is_world (const char *tag)
+{
+  g_autofree char *up = g_ascii_strup (tag, -1);
+  return strstr (up, "WORLD") != NULL;
+}
+
+/* One packet as JSON; @in_vector: a landmarks item of a packet_vector is one object's
+ * points (a lone landmarks packet is wrapped as a list of one object); @world: landmarks
+ * are world landmarks (metres). */
+static void
+add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector,
+            gboolean world)
 {
   const FvDetections *dets = fv_packet_get_detections (p);
   const FvLandmarks *lm = fv_packet_get_landmarks (p);
   const FvNormRect *rect = fv_packet_get_norm_rect (p);
   const FvNormRects *rects = fv_packet_get_norm_rects (p);
+  const FvClassifications *classes = fv_packet_get_classifications (p);
   const GPtrArray *vec = fv_packet_get_vector (p);
   FvTypeId t = fv_packet_type (p);
   if (dets != NULL) {
@@ -448,9 +487,11 @@ add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector)
   } else if (lm != NULL) {
     if (!in_vector)
       json_builder_begin_array (b);
-    add_landmarks (b, lm, w, h);
+    add_landmarks (b, lm, w, h, world);
     if (!in_vector)
       json_builder_end_array (b);
+  } else if (classes != NULL) {
+    add_classifications (b, classes);
   } else if (rect != NULL) {
     add_rect (b, rect);
   } else if (rects != NULL) {
@@ -461,7 +502,7 @@ add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector)
   } else if (vec != NULL) {
     json_builder_begin_array (b);
     for (guint i = 0; i < vec->len; i++)
-      add_packet (b, g_ptr_array_index (vec, i), w, h, TRUE);
+      add_packet (b, g_ptr_array_index (vec, i), w, h, TRUE, world);
     json_builder_end_array (b);
   } else if (fv_packet_get_mask (p) != NULL) {
     add_mask (b, fv_packet_get_mask (p));
@@ -671,7 +712,10 @@ fv_cmd_run (int argc, char **argv)
     status = 1;
     goto out;
   }
-  const char *noun = strstr (name, "face") != NULL ? "faces" : "results";
+  const char *noun = strstr (name, "face") != NULL   ? "faces"
+                     : strstr (name, "hand") != NULL ? "hands"
+                     : strstr (name, "palm") != NULL ? "palms"
+                                                     : "results";
   builder = json_builder_new ();
   if (!one_file)
     json_builder_begin_array (builder);
@@ -760,7 +804,7 @@ fv_cmd_run (int argc, char **argv)
       if (p == NULL)
         json_builder_add_null_value (builder);
       else
-        add_packet (builder, p, w, h, FALSE);
+        add_packet (builder, p, w, h, FALSE, is_world (o->tag));
     }
     g_mutex_unlock (&session->lock);
     json_builder_end_object (builder);
