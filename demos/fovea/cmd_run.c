@@ -162,6 +162,8 @@ static int
 overlay_candidates (const char *tag, const char *out[2])
 {
   g_autofree char *up = g_ascii_strup (tag, -1);
+  if (strstr (up, "WORLD") != NULL)   /* world landmarks are in metres, not on the image */
+    return 0;
   if (strstr (up, "DETECTION") != NULL) {
     out[0] = "DETECTIONS";
     return 1;
@@ -379,6 +381,12 @@ add_landmarks (JsonBuilder *b, const FvLandmarks *l, int w, int h)
     json_builder_add_double_value (b, p->x * w);
     json_builder_set_member_name (b, "y_px");
     json_builder_add_double_value (b, p->y * h);
+    if (p->visibility != 0 || p->presence != 0) {   /* models without them leave 0 */
+      json_builder_set_member_name (b, "visibility");
+      json_builder_add_double_value (b, p->visibility);
+      json_builder_set_member_name (b, "presence");
+      json_builder_add_double_value (b, p->presence);
+    }
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
