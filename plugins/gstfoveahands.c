@@ -17,6 +17,9 @@
 #include "plugins/gstfoveaelements.h"
 #include "plugins/gstfoveafilter.h"
 
+#include "graph/classification.h"
+#include "graph/packet_vector.h"
+
 GST_DEBUG_CATEGORY_STATIC (gst_fovea_hands_debug);
 #define GST_CAT_DEFAULT gst_fovea_hands_debug
 
@@ -57,6 +60,22 @@ gst_fovea_hands_get_solution (GstFoveaFilter *filter, GPtrArray *settings, GErro
                                               self->static_image_mode ? "true" : "false"));
   GST_OBJECT_UNLOCK (self);
   return g_strdup ("hands");
+}
+
+/* Hand @index's handedness (MULTI_HANDEDNESS holds one classification list per hand, in the
+ * order of the landmarks) into its ROI parameter. */
+static void
+gst_fovea_hands_object_param (GstFoveaFilter *filter, guint index, GstStructure *param)
+{
+  const GPtrArray *hands = fv_packet_get_vector (gst_fovea_filter_get_result (filter,
+                                                                              "MULTI_HANDEDNESS"));
+  if (hands == NULL || index >= hands->len)
+    return;
+  const FvClassifications *c = fv_packet_get_classifications (g_ptr_array_index (hands, index));
+  if (c == NULL || c->n < 1 || c->items[0].label == NULL)
+    return;
+  gst_structure_set (param, "handedness", G_TYPE_STRING, c->items[0].label,
+                     "handedness-score", G_TYPE_DOUBLE, (double) c->items[0].score, NULL);
 }
 
 static void
@@ -146,6 +165,7 @@ gst_fovea_hands_class_init (GstFoveaHandsClass *klass)
                           flags));
   GstFoveaFilterClass *filter_class = GST_FOVEA_FILTER_CLASS (klass);
   filter_class->get_solution = gst_fovea_hands_get_solution;
+  filter_class->object_param = gst_fovea_hands_object_param;
   filter_class->roi_type = "hand";
   gst_element_class_set_static_metadata (GST_ELEMENT_CLASS (klass), "fovea hands",
     "Filter/Analyzer/Video",

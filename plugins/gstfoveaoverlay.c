@@ -36,7 +36,6 @@
 #include "plugins/overlay_skeleton.h"
 
 #include <gst/video/gstvideofilter.h>
-#include <math.h>
 #include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_fovea_overlay_debug);
@@ -259,7 +258,7 @@ fv_canvas_tint (FvCanvas *canvas, const FvGstMaskMeta *mask, FvColor color)
       const guint fy = (guint) (y * step);
       for (int x = 0; x < img->width; x++) {
         const float p = fv_gst_mask_meta_at (mask, (guint) (x * step), fy, fw, fh);
-        const int k = (int) lrintf (p * (float) color.a);   /* 0..255 */
+        const int k = (int) (p * (float) color.a + 0.5f);   /* 0..255, rounded */
         if (k == 0)
           continue;
         guint8 *px = row + (gsize) x * ch;

@@ -7,7 +7,6 @@
  */
 #include "plugins/segment_render.h"
 
-#include <math.h>
 #include <string.h>
 
 struct _FvSegmentRender {
@@ -94,7 +93,7 @@ fv_segment_render_mask (FvSegmentRender *r, GstVideoFrame *frame, const FvMask *
         out[x] = m[col[x]] >= t ? 255 : 0;   /* NaN: background */
     else
       for (guint x = 0; x < w; x++)
-        out[x] = (guint8) lrintf (probability (m[col[x]]) * 255.0f);
+        out[x] = (guint8) (probability (m[col[x]]) * 255.0f + 0.5f);   /* rounded */
   }
 }
 
@@ -114,7 +113,7 @@ weights (FvSegmentRender *r, const FvMask *mask, guint w, guint h, double thresh
         out[x] = m[col[x]] >= t ? 256 : 0;
     else
       for (guint x = 0; x < w; x++)
-        out[x] = (guint16) lrintf (probability (m[col[x]]) * 256.0f);
+        out[x] = (guint16) (probability (m[col[x]]) * 256.0f + 0.5f);
   }
   return wt;
 }
