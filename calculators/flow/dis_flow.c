@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "calculators/flow/variational_refinement.h"
+#include "models/cpu/thread_pool.h"
 #include "graph/graph_error.h"
 
 typedef struct {
@@ -29,6 +30,7 @@ struct _FvDisFlow {
   /* the sparse grid, sized for the finest level */
   float *sx, *sy, *sxx, *syy, *sxy, *gx, *gy;
   FvVariational *var;
+  FvCpuPool *pool;       /* NULL: one thread */
 };
 
 static const char *const preset_names[FV_DIS_PRESET_COUNT] = {
@@ -38,11 +40,16 @@ static const char *const preset_names[FV_DIS_PRESET_COUNT] = {
 void
 fv_dis_params_preset (FvDisParams *p, FvDisPreset preset)
 {
-  /* OpenCV's DISOpticalFlow::create() presets; "accurate" searches the full resolution */
+  /* ultrafast and fast are OpenCV's DISOpticalFlow presets; medium trades OpenCV's patch
+   * stride 3 for 4 and spends the time saved on two refinement iterations at full
+   * resolution (on the Middlebury Motorcycle pair: 2.52 px endpoint error against OpenCV
+   * medium's 2.53, see demos/bench/flow_vs_opencv.py); accurate searches at full
+   * resolution */
   *p = (FvDisParams) {
     .finest_scale = 2, .coarsest_scale = -1, .patch_size = 8, .patch_stride = 4,
-    .grad_descent_iter = 16, .variational_iter = 5, .alpha = 20.0f, .gamma = 10.0f,
-    .delta = 5.0f, .mean_normalization = TRUE, .spatial_propagation = TRUE,
+    .grad_descent_iter = 16, .variational_iter = 5, .final_variational_iter = 0,
+    .alpha = 20.0f, .gamma = 10.0f, .delta = 5.0f, .mean_normalization = TRUE,
+    .spatial_propagation = TRUE, .threads = 0,
   };
   switch (preset) {
   case FV_DIS_PRESET_ULTRAFAST:
@@ -53,8 +60,8 @@ fv_dis_params_preset (FvDisParams *p, FvDisPreset preset)
     break;
   case FV_DIS_PRESET_MEDIUM:
     p->finest_scale = 1;
-    p->patch_stride = 3;
     p->grad_descent_iter = 25;
+    p->final_variational_iter = 2;
     break;
   case FV_DIS_PRESET_ACCURATE:
   default:
@@ -97,8 +104,11 @@ fv_dis_params_check (const FvDisParams *p, GError **error)
     bad = "patch_stride";
   else if (p->grad_descent_iter < 0 || p->grad_descent_iter > 1000)
     bad = "grad_descent_iter";
-  else if (p->variational_iter < 0 || p->variational_iter > 1000)
+  else if (p->variational_iter < 0 || p->variational_iter > 1000
+           || p->final_variational_iter < 0 || p->final_variational_iter > 1000)
     bad = "variational_iter";
+  else if (p->threads < 0 || p->threads > 64)
+    bad = "threads";
   else if (!(p->alpha >= 0 && p->alpha < 1e6f) || !(p->gamma >= 0 && p->gamma < 1e6f)
            || !(p->delta >= 0 && p->delta < 1e6f))
     bad = "alpha, gamma or delta";
@@ -120,6 +130,14 @@ fv_dis_flow_new (const FvDisParams *params, GError **error)
     return NULL;
   FvDisFlow *dis = g_new0 (FvDisFlow, 1);
   dis->p = *params;
+  int threads = params->threads > 0 ? params->threads : MIN ((int) g_get_num_processors (), 8);
+  if (threads > 1) {
+    dis->pool = fv_cpu_pool_new (threads, error);
+    if (dis->pool == NULL) {
+      g_free (dis);
+      return NULL;
+    }
+  }
   return dis;
 }
 
@@ -150,6 +168,8 @@ fv_dis_flow_free (FvDisFlow *dis)
   if (dis == NULL)
     return;
   unplan (dis);
+  if (dis->pool != NULL)
+    fv_cpu_pool_free (dis->pool);
   g_free (dis);
 }
 
@@ -191,6 +211,11 @@ plan (FvDisFlow *dis, int w, int h, GError **error)
     gsize n = (gsize) l->w * (gsize) l->h;
     l->i0 = g_new (float, n);
     l->i1 = g_new (float, n);
+    if (s == 0 && finest > 0 && p->final_variational_iter > 0) {
+      /* the upsampled flow, refined at full resolution */
+      l->u = g_new (float, n);
+      l->v = g_new (float, n);
+    }
     if (s >= finest) {
       l->i1ext = g_new (float, (gsize) (l->w + 2 * b) * (gsize) (l->h + 2 * b));
       l->ix = g_new (float, n);
@@ -205,8 +230,8 @@ plan (FvDisFlow *dis, int w, int h, GError **error)
   float **sparse[] = { &dis->sx, &dis->sy, &dis->sxx, &dis->syy, &dis->sxy, &dis->gx, &dis->gy };
   for (guint i = 0; i < G_N_ELEMENTS (sparse); i++)
     *sparse[i] = g_new (float, ns);
-  if (p->variational_iter > 0)
-    dis->var = fv_variational_new (f->w, f->h);
+  if (p->variational_iter > 0 || (finest > 0 && p->final_variational_iter > 0))
+    dis->var = fv_variational_new (w, h);
   dis->width = w;
   dis->height = h;
   return TRUE;
@@ -372,8 +397,11 @@ patch_error (const Patch *pt, float u, float v)
   return pt->mean_norm ? s[1] - s[0] * s[0] / (float) (pt->psz * pt->psz) : s[1];
 }
 
+/* The inverse search of the grid rows [@is_begin, @is_end): a band of its own, so bands
+ * can run in parallel (vectors propagate within a band only, as in OpenCV, which keeps the
+ * result independent of the number of threads). */
 static void
-inverse_search (FvDisFlow *dis, const Level *l, int ws, int hs)
+inverse_search_band (FvDisFlow *dis, const Level *l, int ws, int is_begin, int is_end)
 {
   const FvDisParams *p = &dis->p;
   const int psz = p->patch_size, st = p->patch_stride, b = dis->border;
@@ -387,11 +415,12 @@ inverse_search (FvDisFlow *dis, const Level *l, int ws, int hs)
   /* with propagation: a forward then a backward sweep, sharing the iterations */
   const int passes = p->spatial_propagation ? 2 : 1;
   const int inner = p->grad_descent_iter / passes;
+  const int rows = is_end - is_begin;
   float *sx = dis->sx, *sy = dis->sy;
   for (int pass = 0; pass < passes; pass++) {
     const int dir = pass == 0 ? 1 : -1;
-    for (int k = 0; k < hs; k++) {
-      const int is = dir > 0 ? k : hs - 1 - k;
+    for (int k = 0; k < rows; k++) {
+      const int is = dir > 0 ? is_begin + k : is_end - 1 - k;
       for (int m = 0; m < ws; m++) {
         const int js = dir > 0 ? m : ws - 1 - m;
         const gsize idx = (gsize) is * ws + js;
@@ -466,14 +495,32 @@ inverse_search (FvDisFlow *dis, const Level *l, int ws, int hs)
   }
 }
 
+static void
+inverse_search (FvDisFlow *dis, const Level *l, int ws, int hs)
+{
+  inverse_search_band (dis, l, ws, 0, hs);
+}
+
 /* ------------------------------------------------------------------ densification */
 
+typedef struct {
+  FvDisFlow *dis;
+  Level *l;
+  int ws, hs;
+} DensifyJob;
+
 static void
-densify (FvDisFlow *dis, Level *l, int ws, int hs)
+densify_rows (void *arg, int task, int n_tasks, int thread)
 {
+  const DensifyJob *job = arg;
+  FvDisFlow *dis = job->dis;
+  Level *l = job->l;
+  const int ws = job->ws, hs = job->hs;
   const int psz = dis->p.patch_size, st = dis->p.patch_stride, w = l->w, h = l->h;
+  const int first = (int) ((gint64) h * task / n_tasks);
+  const int last = (int) ((gint64) h * (task + 1) / n_tasks);
   const float *sx = dis->sx, *sy = dis->sy;
-  for (int i = 0; i < h; i++) {
+  for (int i = first; i < last; i++) {
     /* the grid rows whose patches cover row i (the last one for rows past the grid) */
     int is0 = i - psz + 1 <= 0 ? 0 : (i - psz + st) / st;
     int is1 = MIN (i / st, hs - 1);
@@ -505,6 +552,17 @@ densify (FvDisFlow *dis, Level *l, int ws, int hs)
   }
 }
 
+static void
+densify (FvDisFlow *dis, Level *l, int ws, int hs)
+{
+  DensifyJob job = { dis, l, ws, hs };
+  if (dis->pool == NULL || l->h < 8)
+    densify_rows (&job, 0, 1, 0);
+  else
+    fv_cpu_pool_run (dis->pool, densify_rows, &job,
+                     MIN (l->h, 4 * fv_cpu_pool_n_threads (dis->pool)));
+}
+
 /* ------------------------------------------------------------------ the whole */
 
 /* The flow of the frames already in level 0 into @out. */
@@ -523,7 +581,7 @@ run (FvDisFlow *dis, FvFlowField *out)
   memset (top->v, 0, (gsize) top->w * top->h * sizeof (float));
   const FvVariationalParams vp = {
     .fixed_point_iterations = p->variational_iter, .sor_iterations = 5, .omega = 1.6f,
-    .alpha = p->alpha, .gamma = p->gamma, .delta = p->delta,
+    .alpha = p->alpha, .gamma = p->gamma, .delta = p->delta, .pool = dis->pool,
   };
   for (int s = dis->coarsest; s >= dis->finest; s--) {
     Level *l = &dis->lv[s];
@@ -544,6 +602,21 @@ run (FvDisFlow *dis, FvFlowField *out)
   }
   const Level *f = &dis->lv[dis->finest];
   const float scale = (float) (1 << dis->finest);
+  Level *full = &dis->lv[0];
+  if (dis->finest > 0 && p->final_variational_iter > 0) {
+    upsample (f->u, f->w, f->h, full->u, full->w, full->h, scale, 1, full->w);
+    upsample (f->v, f->w, f->h, full->v, full->w, full->h, scale, 1, full->w);
+    FvVariationalParams fp = vp;
+    fp.fixed_point_iterations = p->final_variational_iter;
+    fv_variational_refine (dis->var, &fp, full->i0, full->i1, full->w, full->h, full->u,
+                           full->v);
+    const gsize n = (gsize) full->w * full->h;
+    for (gsize k = 0; k < n; k++) {
+      out->data[2 * k] = full->u[k];
+      out->data[2 * k + 1] = full->v[k];
+    }
+    return;
+  }
   upsample (f->u, f->w, f->h, out->data, out->width, out->height, scale, 2, 2 * out->width);
   upsample (f->v, f->w, f->h, out->data + 1, out->width, out->height, scale, 2,
             2 * out->width);

@@ -7,9 +7,11 @@
  *   2. densification: each pixel's flow is the average of the overlapping patches' vectors
  *      weighted by 1 / max(1, |photometric error|);
  *   3. optional variational refinement (variational_refinement.h).
- * The presets follow OpenCV's DISOpticalFlow (ultrafast, fast, medium) plus "accurate"
- * (finest scale 0). The planes are planned for one frame size and reused: a steady-state
- * call allocates nothing. */
+ * The presets: ultrafast and fast are OpenCV's DISOpticalFlow ones, medium is OpenCV's
+ * with a coarser grid and a final refinement at full resolution (more accurate for about
+ * the same time), accurate searches at full resolution. The planes are planned for one
+ * frame size and reused: a steady-state call allocates nothing. Rows are shared among a
+ * pool of threads; the result does not depend on their number. */
 #pragma once
 
 #include <glib.h>
@@ -36,9 +38,13 @@ typedef struct {
   int patch_stride;          /* grid step, 1..patch_size */
   int grad_descent_iter;     /* Gauss-Newton iterations per patch and scale */
   int variational_iter;      /* fixed-point iterations of the refinement (0: none) */
+  int final_variational_iter;/* with finest_scale > 0: refinement iterations at full
+                              * resolution after the last upsampling (0: none) */
   float alpha, gamma, delta; /* refinement weights (smoothness, gradient, brightness) */
   gboolean mean_normalization;
   gboolean spatial_propagation;
+  int threads;               /* threads in all (0: one per processor, at most 8); the
+                              * result is the same for any number */
 } FvDisParams;
 
 /* The parameters of @preset. */

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "models/cpu/thread_pool.h"
+
 G_BEGIN_DECLS
 
 typedef struct {
@@ -16,6 +18,8 @@ typedef struct {
   int sor_iterations;           /* inner SOR sweeps per outer iteration */
   float omega;                  /* SOR relaxation, 1.6 */
   float alpha, gamma, delta;    /* smoothness, gradient and brightness constancy weights */
+  FvCpuPool *pool;              /* threads to share the rows with (NULL: the caller's only);
+                                 * the result does not depend on it */
 } FvVariationalParams;
 
 typedef struct _FvVariational FvVariational;
