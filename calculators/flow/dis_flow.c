@@ -648,7 +648,9 @@ fv_dis_flow_calc_gray (FvDisFlow *dis, const float *prev, const float *next, int
   return TRUE;
 }
 
-/* Luma of any 8-bit format (BT.601 weights, as OpenCV's RGB2GRAY). */
+/* Luma of any 8-bit format: BT.601 weights rounded to 8 bits (PIL's convert("L"), as
+ * image_io.h; within 1 of OpenCV's RGB2GRAY), so a colour frame and its gray decode give
+ * the same flow. */
 static void
 to_gray (const FvImage *im, float *dst)
 {
@@ -667,7 +669,7 @@ to_gray (const FvImage *im, float *dst)
     } else {
       for (int x = 0; x < im->width; x++) {
         const guint8 *px = s + (gsize) x * ch;
-        d[x] = 0.299f * px[ri] + 0.587f * px[1] + 0.114f * px[bi];
+        d[x] = (float) ((19595u * px[ri] + 38470u * px[1] + 7471u * px[bi] + 32768u) >> 16);
       }
     }
   }

@@ -9,7 +9,8 @@
  * Options (OpticalFlowCalculatorOptions):
  *   preset: "ultrafast", "fast", "medium" (default) or "accurate"
  *   patch_size, patch_stride, finest_scale, gradient_descent_iterations,
- *   variational_refinement_iterations: override the preset where given (> = 0)
+ *   variational_refinement_iterations: override the preset where given (>= 0)
+ *   threads: threads in all (0: one per processor, at most 8; the result is the same)
  * The engine's buffers are planned at the first frame and reused; only the output field is
  * allocated per frame (it travels in a packet). */
 #include "calculators/flow/dis_flow.h"
@@ -42,6 +43,7 @@ read_params (const FvTpMessage *opts, FvDisParams *p, GError **error)
     { "finest_scale", &p->finest_scale },
     { "gradient_descent_iterations", &p->grad_descent_iter },
     { "variational_refinement_iterations", &p->variational_iter },
+    { "threads", &p->threads },
   };
   for (guint i = 0; i < G_N_ELEMENTS (ints) && local == NULL; i++) {
     gint64 v = fv_tp_get_int (opts, ints[i].name, -1, &local);
