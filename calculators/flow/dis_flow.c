@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "calculators/flow/gray.h"
 #include "calculators/flow/variational_refinement.h"
 #include "models/cpu/thread_pool.h"
 #include "graph/graph_error.h"
@@ -238,17 +239,6 @@ plan (FvDisFlow *dis, int w, int h, GError **error)
 }
 
 /* ------------------------------------------------------------------ image planes */
-
-static void
-downsample (const float *src, int sw, float *dst, int dw, int dh)
-{
-  for (int y = 0; y < dh; y++) {
-    const float *r0 = src + (gsize) (2 * y) * sw, *r1 = r0 + sw;
-    float *d = dst + (gsize) y * dw;
-    for (int x = 0; x < dw; x++)
-      d[x] = 0.25f * (r0[2 * x] + r0[2 * x + 1] + r1[2 * x] + r1[2 * x + 1]);
-  }
-}
 
 static void
 make_border (const float *src, int w, int h, int b, float *dst)
@@ -573,8 +563,8 @@ run (FvDisFlow *dis, FvFlowField *out)
   const int b = dis->border;
   for (int s = 1; s <= dis->coarsest; s++) {
     Level *l = &dis->lv[s], *up = &dis->lv[s - 1];
-    downsample (up->i0, up->w, l->i0, l->w, l->h);
-    downsample (up->i1, up->w, l->i1, l->w, l->h);
+    fv_flow_gray_half (up->i0, up->w, l->i0, l->w, l->h);
+    fv_flow_gray_half (up->i1, up->w, l->i1, l->w, l->h);
   }
   Level *top = &dis->lv[dis->coarsest];
   memset (top->u, 0, (gsize) top->w * top->h * sizeof (float));
@@ -648,33 +638,6 @@ fv_dis_flow_calc_gray (FvDisFlow *dis, const float *prev, const float *next, int
   return TRUE;
 }
 
-/* Luma of any 8-bit format: BT.601 weights rounded to 8 bits (PIL's convert("L"), as
- * image_io.h; within 1 of OpenCV's RGB2GRAY), so a colour frame and its gray decode give
- * the same flow. */
-static void
-to_gray (const FvImage *im, float *dst)
-{
-  const int ch = fv_image_format_channels (im->format);
-  int ri = 0, bi = 2;
-  if (im->format == FV_IMAGE_BGRA32) {
-    ri = 2;
-    bi = 0;
-  }
-  for (int y = 0; y < im->height; y++) {
-    const guint8 *s = fv_image_row (im, y);
-    float *d = dst + (gsize) y * im->width;
-    if (ch == 1) {
-      for (int x = 0; x < im->width; x++)
-        d[x] = s[x];
-    } else {
-      for (int x = 0; x < im->width; x++) {
-        const guint8 *px = s + (gsize) x * ch;
-        d[x] = (float) ((19595u * px[ri] + 38470u * px[1] + 7471u * px[bi] + 32768u) >> 16);
-      }
-    }
-  }
-}
-
 gboolean
 fv_dis_flow_calc (FvDisFlow *dis, const FvImage *prev, const FvImage *next, FvFlowField *out,
                   GError **error)
@@ -693,8 +656,8 @@ fv_dis_flow_calc (FvDisFlow *dis, const FvImage *prev, const FvImage *next, FvFl
     return FALSE;
   if ((w != dis->width || h != dis->height) && !plan (dis, w, h, error))
     return FALSE;
-  to_gray (prev, dis->lv[0].i0);
-  to_gray (next, dis->lv[0].i1);
+  fv_flow_gray (prev, dis->lv[0].i0);
+  fv_flow_gray (next, dis->lv[0].i1);
   run (dis, out);
   return TRUE;
 }

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "calculators/flow/gray.h"
 #include "models/cpu/thread_pool.h"
 
 enum {
@@ -42,21 +43,6 @@ fv_variational_free (FvVariational *var)
   for (int i = 0; i < P_COUNT; i++)
     g_free (var->planes[i]);
   g_free (var);
-}
-
-/* Bilinear sample of @img at (x, y), coordinates clamped to the image (replicated border). */
-static inline float
-sample (const float *img, int w, int h, float x, float y)
-{
-  x = CLAMP (x, 0.0f, (float) (w - 1));
-  y = CLAMP (y, 0.0f, (float) (h - 1));
-  int x0 = (int) x, y0 = (int) y;
-  int x1 = MIN (x0 + 1, w - 1), y1 = MIN (y0 + 1, h - 1);
-  float fx = x - (float) x0, fy = y - (float) y0;
-  const float *r0 = img + (gsize) y0 * w, *r1 = img + (gsize) y1 * w;
-  float top = r0[x0] + fx * (r0[x1] - r0[x0]);
-  float bot = r1[x0] + fx * (r1[x1] - r1[x0]);
-  return top + fy * (bot - top);
 }
 
 /* d/dx and d/dy of @src by [-1 0 1] with a replicated border. */
@@ -128,7 +114,7 @@ phase_warp (const Job *j, int y0, int y1)
   for (int y = y0; y < y1; y++)
     for (int x = 0; x < w; x++) {
       gsize k = (gsize) y * w + x;
-      float wv = sample (j->i1, w, h, (float) x + j->u[k], (float) y + j->v[k]);
+      float wv = fv_flow_gray_sample (j->i1, w, h, (float) x + j->u[k], (float) y + j->v[k]);
       P[P_IXX][k] = 0.5f * (j->i0[k] + wv);   /* the averaged image, for now */
       P[P_IZ][k] = wv - j->i0[k];
     }

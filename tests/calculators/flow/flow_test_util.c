@@ -92,5 +92,21 @@ unsimilarity (const double *p, double x, double y, double *mx, double *my)
   *my = p[3] + s * dx + c * dy;
 }
 
+static void
+affine (const double *p, double x, double y, double *mx, double *my)
+{
+  *mx = p[0] * x + p[1] * y + p[2];
+  *my = p[3] * x + p[4] * y + p[5];
+}
+
+static void
+unaffine (const double *p, double x, double y, double *mx, double *my)
+{
+  double det = p[0] * p[4] - p[1] * p[3], dx = x - p[2], dy = y - p[5];
+  *mx = (p[4] * dx - p[1] * dy) / det;
+  *my = (-p[3] * dx + p[0] * dy) / det;
+}
+
 const FlowMotion flow_shift = shift, flow_unshift = unshift, flow_similarity = similarity,
-                 flow_unsimilarity = unsimilarity;
+                 flow_unsimilarity = unsimilarity, flow_affine = affine,
+                 flow_unaffine = unaffine;

@@ -12,7 +12,7 @@ typedef void (*FlowMotion) (const double *params, double x, double y, double *mx
 /* ... and its inverse (where a pixel of the second frame came from). */
 typedef struct {
   FlowMotion forward, inverse;
-  double params[4];
+  double params[6];
 } FlowTransform;
 
 /* The w x h crop at (x0, y0) of a test photo (tests/data/images/NAME) as GRAY8. */
@@ -24,5 +24,7 @@ FvImage *flow_test_warp (const FvImage *src, const FlowTransform *t);
 double flow_test_epe (const FvFlowField *flow, const FlowTransform *t, int margin);
 
 /* A translation by (params[0], params[1]); a rotation by params[0] radians and a scaling
- * by params[1], both about (params[2], params[3]). */
-extern const FlowMotion flow_shift, flow_unshift, flow_similarity, flow_unsimilarity;
+ * by params[1], both about (params[2], params[3]); the affine map x' = p0 x + p1 y + p2,
+ * y' = p3 x + p4 y + p5. */
+extern const FlowMotion flow_shift, flow_unshift, flow_similarity, flow_unsimilarity,
+  flow_affine, flow_unaffine;
