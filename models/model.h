@@ -68,6 +68,7 @@ typedef enum {
   FV_OP_RELU6,
   FV_OP_RESHAPE,
   FV_OP_RESIZE_BILINEAR,
+  FV_OP_RESIZE_NEAREST_NEIGHBOR,
   FV_OP_STRIDED_SLICE,
   /* MediaPipe custom ops */
   FV_OP_CONVOLUTION_2D_TRANSPOSE_BIAS,
@@ -121,6 +122,7 @@ typedef struct {
   gboolean keep_dims;
 } FvReducerOptions;
 
+/* RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR */
 typedef struct {
   gboolean align_corners;
   gboolean half_pixel_centers;
