@@ -263,6 +263,10 @@ gboolean fv_tensor_same_shape (const FvTensor *a, const FvTensor *b);
  * constants, and checks every remaining op against its reference kernel's rules.
  * Returns a model the caller frees with fv_model_free(), or NULL and @error. */
 FvModel *fv_model_load_file (const char *path, GError **error);
+/* A path ending in ".json" is a TF.js layers model (models/tfjs/tfjs_model.h): it is
+ * instantiated for its fixed input size, or FV_TFJS_DEFAULT_SIZE square when the size is
+ * open; use fv_tfjs_model_instantiate() for any other size. */
+#define FV_TFJS_DEFAULT_SIZE 128
 FvModel *fv_model_load_bytes (const guint8 *data, size_t size, GError **error);
 
 /* Runs every op whose inputs are all constants (DEQUANTIZE, DENSIFY) once, turning its

@@ -718,6 +718,13 @@ fv_tfjs_model_load (const char *model_json, GError **error)
   return m;
 }
 
+void
+fv_tfjs_model_input_size (const FvTfjsModel *model, int *height, int *width)
+{
+  *height = model->layers[model->input].fixed_h;
+  *width = model->layers[model->input].fixed_w;
+}
+
 int
 fv_tfjs_model_input_channels (const FvTfjsModel *model)
 {
@@ -874,7 +881,8 @@ fv_tfjs_model_instantiate (const FvTfjsModel *m, int height, int width, GError *
                  "input size %dx%d must be positive", width, height);
     return NULL;
   }
-  if ((input->fixed_h && input->fixed_h != height) || (input->fixed_w && input->fixed_w != width)) {
+  if ((input->fixed_h && input->fixed_h != height) ||
+      (input->fixed_w && input->fixed_w != width)) {
     g_set_error (error, FV_MODEL_ERROR, FV_MODEL_ERROR_SHAPE,
                  "the model's input is fixed at %dx%d, not %dx%d", input->fixed_w,
                  input->fixed_h, width, height);

@@ -36,6 +36,9 @@ void fv_tfjs_model_free (FvTfjsModel *model);
 /* Channels of the single model input (3 for RGB). */
 int fv_tfjs_model_input_channels (const FvTfjsModel *model);
 
+/* The input height and width the model declares, 0 for an open one (Keras' None). */
+void fv_tfjs_model_input_size (const FvTfjsModel *model, int *height, int *width);
+
 /* Output size over input size along each axis, from the layers (2 for a x2 upscaler). For a
  * model whose layers change the size by non-integer ratios this is the ratio rounded down. */
 int fv_tfjs_model_scale (const FvTfjsModel *model);
