@@ -227,9 +227,9 @@ gst_fovea_superres_start (GstBaseTransform *trans)
 
   const char *model = fv_upscaler_model_name (variant, scale);
   if (!model) {
-    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS, (NULL),
+    GST_ELEMENT_ERROR (self, LIBRARY, SETTINGS,
                        ("no super-resolution model '%s' with scale %d (slim: 2, 3, 4; "
-                        "medium: 2, 4)", variant, scale));
+                        "medium: 2, 4)", variant, scale), (NULL));
     return FALSE;
   }
   GError *error = NULL;
@@ -259,7 +259,7 @@ gst_fovea_superres_start (GstBaseTransform *trans)
 
 fail:
   fv_device_request_clear (&req);
-  GST_ELEMENT_ERROR (self, LIBRARY, INIT, (NULL), ("%s", error->message));
+  GST_ELEMENT_ERROR (self, LIBRARY, INIT, ("%s", error->message), (NULL));
   g_error_free (error);
   return FALSE;
 }

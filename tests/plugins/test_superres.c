@@ -180,6 +180,7 @@ test_bad_settings (void **state)
                           "foveasuperres model=large",
                           "foveasuperres tile-size=16",
                           "foveasuperres device=quantum" };
+  const char *says[] = { "scale 3", "'large'", "tile size", "quantum" };
   for (guint i = 0; i < G_N_ELEMENTS (descs); i++) {
     g_autofree char *pipe = g_strdup_printf ("videotestsrc num-buffers=1 ! "
                                              "video/x-raw,format=RGB,width=32,height=32 ! %s "
@@ -198,6 +199,7 @@ test_bad_settings (void **state)
     GError *err = NULL;
     gst_message_parse_error (m, &err, NULL);
     printf ("  %s: %s\n", descs[i], err->message);
+    assert_non_null (strstr (err->message, says[i]));
     g_error_free (err);
     gst_message_unref (m);
     gst_object_unref (bus);
