@@ -295,9 +295,17 @@ session_new (const char *text, gboolean render, gboolean trace, GError **error)
       s->flow = o;
   }
   fv_graph_config_free (cfg);
-  /* a flow is drawn by the CLI itself (colour wheel), not by the overlay */
-  s->graph = render && s->flow == NULL ? graph_with_overlay (s, text, error)
-                                       : fv_graph_new_from_string (text, NULL, error);
+  /* a graph whose result is an image (superres) renders that image itself, and a flow is
+   * drawn by the CLI (colour wheel): neither goes through the overlay */
+  const Output *image_out = NULL;
+  for (guint i = 0; i < s->outputs->len && image_out == NULL; i++) {
+    const Output *o = g_ptr_array_index (s->outputs, i);
+    if (strcmp (o->tag, "IMAGE") == 0)
+      image_out = o;
+  }
+  s->graph = render && image_out == NULL && s->flow == NULL
+                 ? graph_with_overlay (s, text, error)
+                 : fv_graph_new_from_string (text, NULL, error);
   if (s->graph == NULL) {
     session_free (s);
     return NULL;
@@ -306,7 +314,7 @@ session_new (const char *text, gboolean render, gboolean trace, GError **error)
     s->render = g_new0 (Output, 1);
     s->render->key = g_strdup ("render");
     s->render->tag = g_strdup ("IMAGE");
-    s->render->stream = g_strdup (RENDER_STREAM);
+    s->render->stream = g_strdup (image_out != NULL ? image_out->stream : RENDER_STREAM);
     g_ptr_array_add (s->outputs, s->render);
   }
   if (trace)
@@ -549,6 +557,14 @@ add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector,
     add_mask (b, fv_packet_get_mask (p));
   } else if (fv_packet_get_flow_field (p) != NULL) {
     add_flow (b, fv_packet_get_flow_field (p));
+  } else if (fv_packet_get_image (p) != NULL) {
+    /* an image result (superres): its size; the pixels go to --render */
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "width");
+    json_builder_add_int_value (b, fv_packet_get_image (p)->width);
+    json_builder_set_member_name (b, "height");
+    json_builder_add_int_value (b, fv_packet_get_image (p)->height);
+    json_builder_end_object (b);
   } else if (t == FV_TYPE_DOUBLE) {
     json_builder_add_double_value (b, fv_packet_get_double (p));
   } else if (t == FV_TYPE_FLOAT) {
