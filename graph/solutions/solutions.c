@@ -347,6 +347,8 @@ static const struct {
   { "selfie_segmentation", "model_selection", "1", "selfie_segmentation_landscape" },
   { "hands", "model_complexity", "0", "hands_lite" },
   { "palm_detection", "model_complexity", "0", "palm_detection_lite" },
+  { "pose", "model_complexity", "0", "pose_lite" },
+  { "pose", "model_complexity", "2", "pose_heavy" },
 };
 
 /* The value of @kv when it sets @option ("option = value", spaces allowed), else NULL. */
@@ -415,6 +417,7 @@ check_choices (const FvSolution *solution, char **set, GError **error)
   } choices[] = {
     { "hands", "model_complexity", { "0", "1", NULL } },
     { "palm_detection", "model_complexity", { "0", "1", NULL } },
+    { "pose", "model_complexity", { "0", "1", "2", NULL } },
   };
   for (gsize c = 0; c < G_N_ELEMENTS (choices); c++) {
     if (solution != fv_solution_find (choices[c].solution))
