@@ -36,12 +36,16 @@ typedef struct {
   int top_k;
   GHashTable *labels;   /* id (int) -> label (char*), NULL without a label map */
   GArray *allow, *ignore;   /* int; NULL when not given */
+  float *scores;            /* scratch for the activated scores, grown to the tensor's size */
+  gsize scores_len;
   int in, out;
 } ClassificationState;
 
 static void
 state_clear (ClassificationState *st)
 {
+  g_clear_pointer (&st->scores, g_free);
+  st->scores_len = 0;
   g_clear_pointer (&st->labels, g_hash_table_unref);
   g_clear_pointer (&st->allow, g_array_unref);
   g_clear_pointer (&st->ignore, g_array_unref);
@@ -212,7 +216,7 @@ class_allowed (const ClassificationState *st, int index)
   return st->allow != NULL ? member : !member;
 }
 
-/* Best first; equal scores keep their class order (a stable sort). */
+/* Best first; equal scores in class order. */
 static int
 by_score (const void *a, const void *b)
 {
@@ -252,7 +256,13 @@ t2c_process (FvCalculatorContext *ctx, GError **error)
                    g_hash_table_size (st->labels), n_classes);
       return FV_PROCESS_ERROR;
     }
-  float *scores = g_new (float, t->n);
+  if (st->scores_len < t->n)
+    {
+      g_free (st->scores);
+      st->scores = g_new (float, t->n);
+      st->scores_len = t->n;
+    }
+  float *scores = st->scores;
   double max = -INFINITY, sum = 0;
   for (gsize i = 0; i < t->n; i++)
     max = fmax (max, t->data[i]);
@@ -284,7 +294,6 @@ t2c_process (FvCalculatorContext *ctx, GError **error)
           continue;
         out->items[n++] = (FvClassification) { .index = i, .score = scores[i] };
       }
-  g_free (scores);
   out->n = n;
   for (int i = 0; i < n && st->labels != NULL; i++)
     {
