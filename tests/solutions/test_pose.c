@@ -266,6 +266,45 @@ test_model_complexity_values (void **state)
   assert_non_null (strstr (heavy, "PoseHeavy"));
 }
 
+/* Frames too small or thin for anybody (1x1, 3x400, 400x3, a grey 64x64) and a black one:
+ * nobody, no mask, no error, in static mode and while tracking. */
+static void
+test_degenerate_frames (void **state)
+{
+  const int sizes[][2] = { { 1, 1 }, { 3, 400 }, { 400, 3 }, { 64, 64 }, { 320, 240 } };
+  for (int tracking = 0; tracking < 2; tracking++)
+    {
+      g_autoptr (GError) error = NULL;
+      char *set[] = { "model_complexity=0", "enable_segmentation=true",
+                      tracking ? "static_image_mode=false" : "static_image_mode=true", NULL };
+      g_autofree char *text = fv_solution_graph_text (fv_solution_find ("pose"), set, &error);
+      assert_non_null (text);
+      FvGraph *g = fv_graph_new_from_string (text, NULL, &error);
+      assert_non_null (g);
+      Collected out = { 0 };
+      g_mutex_init (&out.lock);
+      assert_true (fv_graph_observe (g, "pose_landmarks", collect, &out, &error));
+      assert_true (fv_graph_observe (g, "segmentation_mask", collect, &out, &error));
+      assert_true (fv_graph_start (g, &error));
+      for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+        {
+          FvImage *img = fv_image_new (FV_IMAGE_RGB24, sizes[i][0], sizes[i][1], &error);
+          assert_non_null (img);
+          for (int y = 0; y < img->height; y++)
+            memset (fv_image_row (img, y), i == 3 ? 128 : 0, (gsize) img->width * 3);
+          if (!fv_graph_add_packet (g, "image", fv_packet_stamp (fv_packet_new_image (img),
+                                                                 (gint64) i), &error))
+            fail_msg ("%s", error->message);
+        }
+      if (!fv_graph_close_all_inputs (g, &error) || !fv_graph_wait_until_done (g, &error))
+        fail_msg ("%s", error->message);
+      fv_graph_free (g);
+      for (int i = 0; i < MAX_FRAMES; i++)
+        assert_null (out.at[i]);
+      g_mutex_clear (&out.lock);
+    }
+}
+
 static int
 setup (void **state)
 {
@@ -281,6 +320,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_model_complexity_values),
+    cmocka_unit_test (test_degenerate_frames),
     cmocka_unit_test (test_lite),
     cmocka_unit_test (test_full),
     cmocka_unit_test (test_heavy),
