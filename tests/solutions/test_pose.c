@@ -15,7 +15,10 @@
  * One documented exception: mpl_grace_hopper at complexity 1 (head and shoulders only; the
  * ROI is 3.4 times the photo, the hands and legs are guessed far outside it). There the
  * points in view agree within 6 px but the guessed ones swing (mean 4.3% of the box,
- * visibility 0.054), at complexities 0 and 2 they pass; its bounds are 5% and 0.06.
+ * visibility 0.054); at complexities 0 and 2 they pass. The full model is ill-conditioned
+ * on this crop: a 0.04% larger ROI alone (scale 1.2505 instead of 1.25) moves fovea's own
+ * landmarks by 0.7% of the box on average, 68 px at most, and visibility by up to 0.19. Its
+ * bounds are 5% and 0.06.
  * Every complexity runs on every photo.
  * A photo where MediaPipe finds nobody must give no landmarks and no mask in fovea. */
 #include <stdarg.h>
