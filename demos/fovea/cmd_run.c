@@ -168,8 +168,6 @@ static int
 overlay_candidates (const char *tag, const char *out[2])
 {
   g_autofree char *up = g_ascii_strup (tag, -1);
-  if (strstr (up, "WORLD") != NULL)   /* world landmarks are in metres, not on the image */
-    return 0;
   /* first: ROIS_FROM_DETECTIONS, HAND_RECTS_FROM_LANDMARKS are rects */
   if (strstr (up, "RECT") != NULL || strstr (up, "ROI") != NULL) {
     out[0] = "NORM_RECTS";
