@@ -2,8 +2,9 @@
  *
  * Weights are fixed point, 0..256 per frame pixel, computed once per frame; components are
  * blended as (v * w + bg * (256 - w) + 128) >> 8, so a weight of 256 keeps a pixel exactly.
- * The blur is separable: a running-sum box blur along the rows, then down the columns,
- * twice, each component on its own (chroma with the radius divided by its subsampling).
+ * The blur is separable: a running-sum box blur along the rows, then down the columns
+ * (row by row, with a running sum per column), twice, each component on its own (chroma
+ * with the radius divided by its subsampling); the division by the window is a multiply.
  */
 #include "plugins/segment_render.h"
 
@@ -16,6 +17,8 @@ struct _FvSegmentRender {
   gsize column_len;
   guint8 *a, *b;        /* [component width * height] blur scratch */
   gsize ab_len;
+  guint *sums;          /* [component width] running column sums */
+  gsize sums_len;
 };
 
 FvSegmentRender *
@@ -33,6 +36,7 @@ fv_segment_render_free (FvSegmentRender *r)
   g_free (r->column);
   g_free (r->a);
   g_free (r->b);
+  g_free (r->sums);
   g_free (r);
 }
 
@@ -118,19 +122,54 @@ weights (FvSegmentRender *r, const FvMask *mask, guint w, guint h, double thresh
   return wt;
 }
 
-/* One box blur pass of radius @rad along @n values of @src (spaced @ss) into @dst (spaced
- * @ds); the edge values extend past the ends. */
+/* A box blur's divisor d = 2 * radius + 1 as a multiplier: (n * inv) >> 32 == n / d exactly
+ * for the n a blur sums (n * d < 2^32: at most 255 d + d values of d <= 513). */
+static inline guint64
+reciprocal (guint d)
+{
+  return (G_GUINT64_CONSTANT (1) << 32) / d + 1;
+}
+
+/* One box blur of radius @rad along a row: @n values of @src (spaced @ss) into @dst
+ * (contiguous); the edge values extend past the ends. */
 static void
-box_line (const guint8 *src, gsize ss, guint8 *dst, gsize ds, guint n, guint rad)
+box_row (const guint8 *src, gsize ss, guint8 *dst, guint n, guint rad)
 {
   const guint d = 2 * rad + 1;
+  const guint64 inv = reciprocal (d);
   guint sum = src[0] * (rad + 1);
   for (guint i = 1; i <= rad; i++)
     sum += src[MIN (i, n - 1) * ss];
   for (guint x = 0; x < n; x++) {
-    dst[x * ds] = (guint8) ((sum + d / 2) / d);
+    dst[x] = (guint8) (((guint64) (sum + d / 2) * inv) >> 32);
     sum += src[MIN (x + rad + 1, n - 1) * ss];
     sum -= src[(x >= rad ? x - rad : 0) * ss];
+  }
+}
+
+/* One box blur of radius @rad down the columns of @src (@w x @h, contiguous) into @dst,
+ * row by row with a running sum per column (cache-friendly). */
+static void
+box_columns (FvSegmentRender *r, const guint8 *src, guint8 *dst, guint w, guint h, guint rad)
+{
+  const guint d = 2 * rad + 1;
+  const guint64 inv = reciprocal (d);
+  guint *sum = scratch ((gpointer *) &r->sums, &r->sums_len, w, sizeof (guint));
+  for (guint x = 0; x < w; x++)
+    sum[x] = src[x] * (rad + 1);
+  for (guint i = 1; i <= rad; i++) {
+    const guint8 *row = src + (gsize) MIN (i, h - 1) * w;
+    for (guint x = 0; x < w; x++)
+      sum[x] += row[x];
+  }
+  for (guint y = 0; y < h; y++) {
+    guint8 *out = dst + (gsize) y * w;
+    const guint8 *in = src + (gsize) MIN (y + rad + 1, h - 1) * w;
+    const guint8 *gone = src + (gsize) (y >= rad ? y - rad : 0) * w;
+    for (guint x = 0; x < w; x++) {
+      out[x] = (guint8) (((guint64) (sum[x] + d / 2) * inv) >> 32);
+      sum[x] += in[x] - gone[x];
+    }
   }
 }
 
@@ -149,13 +188,11 @@ blur_component (FvSegmentRender *r, const guint8 *data, gsize ps, gsize rs, guin
     r->ab_len = n;
   }
   for (guint y = 0; y < ch; y++)
-    box_line (data + y * rs, ps, r->a + (gsize) y * cw, 1, cw, rad);
-  for (guint x = 0; x < cw; x++)
-    box_line (r->a + x, cw, r->b + x, cw, ch, rad);
+    box_row (data + y * rs, ps, r->a + (gsize) y * cw, cw, rad);
+  box_columns (r, r->a, r->b, cw, ch, rad);
   for (guint y = 0; y < ch; y++)
-    box_line (r->b + (gsize) y * cw, 1, r->a + (gsize) y * cw, 1, cw, rad);
-  for (guint x = 0; x < cw; x++)
-    box_line (r->a + x, cw, r->b + x, cw, ch, rad);
+    box_row (r->b + (gsize) y * cw, 1, r->a + (gsize) y * cw, cw, rad);
+  box_columns (r, r->a, r->b, cw, ch, rad);
   return r->b;
 }
 
