@@ -11,7 +11,8 @@
  *    `landmark-color`: for a face mesh (468 or 478 points) MediaPipe's FACEMESH_CONTOURS
  *    (lips, eyes, eyebrows, face oval; plus the irises with 478 points), for a hand (21
  *    points) HAND_CONNECTIONS, for a body (33 points) POSE_CONNECTIONS
- *    (overlay_skeleton.h).
+ *    (overlay_skeleton.h); a point whose ROI gives a `visibility` or `presence` under 0.5
+ *    (foveapose's) is left out with its lines, as MediaPipe draws.
  * A buffer without these metas passes unchanged. Lines are max (1, min (width, height) /
  * 240) pixels thick. Coordinates are clipped (calculators/render/draw.h): boxes partly or
  * wholly outside the frame, NaN or huge coordinates never write outside the frame.
@@ -293,13 +294,46 @@ fv_overlay_draw_rois (FvCanvas *canvas, GstBuffer *buffer, gboolean boxes,
   }
 }
 
+/* Which of object @index's @n points are drawn: those whose visibility and presence (in the
+ * "fovea" parameter of the ROI with that landmarks-index, as foveapose gives them) are at
+ * least 0.5, as MediaPipe's drawing utilities do. NULL when the object has no such values
+ * (every point is drawn). transfer full. */
+static gboolean *
+fv_overlay_shown_points (GstBuffer *buffer, guint index, guint n)
+{
+  gpointer state = NULL;
+  GstMeta *meta;
+  while ((meta = gst_buffer_iterate_meta_filtered (buffer, &state,
+              GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE)) != NULL) {
+    const GstStructure *param = fv_gst_roi_get_param ((GstVideoRegionOfInterestMeta *) meta);
+    int li = -1;
+    if (param == NULL || !gst_structure_get_int (param, "landmarks-index", &li)
+        || li < 0 || (guint) li != index)
+      continue;
+    guint nv = 0, np = 0;
+    double *vis = fv_gst_structure_get_doubles (param, "visibility", &nv);
+    double *pres = fv_gst_structure_get_doubles (param, "presence", &np);
+    gboolean *shown = NULL;
+    if (vis != NULL && nv == n) {
+      shown = g_new (gboolean, MAX (n, 1));
+      for (guint p = 0; p < n; p++)   /* NaN compares false: hidden */
+        shown[p] = vis[p] >= 0.5 && (pres == NULL || np != n || pres[p] >= 0.5);
+    }
+    g_free (vis);
+    g_free (pres);
+    return shown;
+  }
+  return NULL;
+}
+
 static void
 fv_overlay_draw_connections (FvCanvas *canvas, const float *xyz, guint n_points,
-    const FvConnection *connections, guint n_connections, FvColor color)
+    const gboolean *shown, const FvConnection *connections, guint n_connections,
+    FvColor color)
 {
   for (guint c = 0; c < n_connections; c++) {
     guint a = connections[c].a, b = connections[c].b;
-    if (a >= n_points || b >= n_points)
+    if (a >= n_points || b >= n_points || (shown != NULL && (!shown[a] || !shown[b])))
       continue;
     fv_canvas_line (canvas, xyz[3 * a] * canvas->width, xyz[3 * a + 1] * canvas->height,
         xyz[3 * b] * canvas->width, xyz[3 * b + 1] * canvas->height, color);
@@ -307,25 +341,28 @@ fv_overlay_draw_connections (FvCanvas *canvas, const float *xyz, guint n_points,
 }
 
 static void
-fv_overlay_draw_landmarks (FvCanvas *canvas, const FvGstLandmarksMeta *meta, FvColor color)
+fv_overlay_draw_landmarks (FvCanvas *canvas, GstBuffer *buffer, const FvGstLandmarksMeta *meta,
+    FvColor color)
 {
   for (guint o = 0; o < meta->n_objects; o++) {
     const float *xyz = meta->xyz + 3 * (gsize) meta->first[o];
     guint n = meta->n_points[o];
+    g_autofree gboolean *shown = fv_overlay_shown_points (buffer, o, n);
     guint n_skeleton = 0;
     const FvConnection *skeleton = fv_overlay_skeleton (n, &n_skeleton);
     if (skeleton != NULL)   /* a hand or a body */
-      fv_overlay_draw_connections (canvas, xyz, n, skeleton, n_skeleton, color);
+      fv_overlay_draw_connections (canvas, xyz, n, shown, skeleton, n_skeleton, color);
     if (n == 468 || n == 478) {
-      fv_overlay_draw_connections (canvas, xyz, n, fv_facemesh_contours,
+      fv_overlay_draw_connections (canvas, xyz, n, shown, fv_facemesh_contours,
           FV_FACEMESH_CONTOURS_LEN, color);
       if (n == 478)
-        fv_overlay_draw_connections (canvas, xyz, n, fv_facemesh_irises,
+        fv_overlay_draw_connections (canvas, xyz, n, shown, fv_facemesh_irises,
             FV_FACEMESH_IRISES_LEN, color);
     }
     for (guint p = 0; p < n; p++)
-      fv_canvas_disc (canvas, xyz[3 * p] * canvas->width, xyz[3 * p + 1] * canvas->height,
-          canvas->thickness, color);
+      if (shown == NULL || shown[p])
+        fv_canvas_disc (canvas, xyz[3 * p] * canvas->width, xyz[3 * p + 1] * canvas->height,
+            canvas->thickness, color);
   }
 }
 
@@ -361,7 +398,7 @@ gst_fovea_overlay_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *fra
   if (has_rois)
     fv_overlay_draw_rois (&canvas, buffer, boxes, keypoints, color);
   if (lm != NULL)
-    fv_overlay_draw_landmarks (&canvas, lm, landmark_color);
+    fv_overlay_draw_landmarks (&canvas, buffer, lm, landmark_color);
   fv_canvas_clear (&canvas);
   return GST_FLOW_OK;
 }

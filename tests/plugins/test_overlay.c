@@ -575,6 +575,72 @@ test_skeletons (void **state)
   }
 }
 
+/* A body whose points carry visibility and presence in their ROI (as foveapose gives them):
+ * a point under 0.5 in either is not drawn, nor its lines; values of another count than
+ * the points are ignored. Points 11 and 12 (the shoulders, connected) at (12.8, 24) and
+ * (51.2, 24). */
+static void
+test_pose_visibility (void **state)
+{
+  (void) state;
+  static const struct {
+    double vis12, pres12;
+    guint n_values;
+    gboolean shown12;
+  } cases[] = {
+    { 0.9, 0.9, 33, TRUE },
+    { 0.1, 0.9, 33, FALSE },
+    { 0.9, 0.2, 33, FALSE },
+    { NAN, 0.9, 33, FALSE },
+    { 0.1, 0.1, 32, TRUE },   /* not one value per point: ignored */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstHarness *h = harness_new ("RGBA");
+    Frame f;
+    GstBuffer *buf = frame_new_buffer (&f, GST_VIDEO_FORMAT_RGBA);
+    guint n = 33;
+    float xyz[3 * 33];
+    for (guint k = 0; k < 3 * 33; k++)
+      xyz[k] = NAN;
+    xyz[3 * 11] = 0.2f;
+    xyz[3 * 11 + 1] = 0.5f;
+    xyz[3 * 12] = 0.8f;
+    xyz[3 * 12 + 1] = 0.5f;
+    fv_gst_buffer_add_landmarks_meta (buf, "person", 1, &n, xyz, NULL);
+    GstVideoRegionOfInterestMeta *roi =
+        gst_buffer_add_video_region_of_interest_meta (buf, "person", 0, 0, 1, 1);
+    GstStructure *s = gst_structure_new (FV_GST_ROI_PARAM_NAME, "landmarks-index", G_TYPE_INT,
+        0, NULL);
+    GValue vis = G_VALUE_INIT, pres = G_VALUE_INIT;
+    gst_value_array_init (&vis, cases[i].n_values);
+    gst_value_array_init (&pres, cases[i].n_values);
+    for (guint k = 0; k < cases[i].n_values; k++) {
+      GValue v = G_VALUE_INIT;
+      g_value_init (&v, G_TYPE_DOUBLE);
+      g_value_set_double (&v, k == 12 ? cases[i].vis12 : 0.99);
+      gst_value_array_append_value (&vis, &v);
+      g_value_set_double (&v, k == 12 ? cases[i].pres12 : 0.99);
+      gst_value_array_append_value (&pres, &v);
+      g_value_unset (&v);
+    }
+    gst_structure_take_value (s, "visibility", &vis);
+    gst_structure_take_value (s, "presence", &pres);
+    gst_video_region_of_interest_meta_add_param (roi, s);
+    g_object_set (h->element, "draw-boxes", FALSE, NULL);
+    frame_run (&f, h, buf);
+    assert_color (&f, 12, 24, RED);   /* point 11 */
+    if (cases[i].shown12) {
+      assert_color (&f, 51, 24, RED);
+      assert_color (&f, 32, 24, RED);
+    } else {
+      assert_unchanged (&f, 51, 24);
+      assert_unchanged (&f, 32, 24);
+    }
+    frame_clear (&f);
+    gst_harness_teardown (h);
+  }
+}
+
 /* An 8x6 mask over the 64x48 frame: its columns 0..3 (frame columns 0..31) are the person
  * (1, or above: clamped), columns 4..7 background (0, below 0: clamped, or NaN). */
 static void
@@ -703,6 +769,7 @@ main (void)
     cmocka_unit_test (test_properties),
     cmocka_unit_test (test_face_mesh_contours),
     cmocka_unit_test (test_skeletons),
+    cmocka_unit_test (test_pose_visibility),
     cmocka_unit_test (test_mask_tint),
     cmocka_unit_test (test_stream_of_frames),
     cmocka_unit_test (test_odd_sizes),

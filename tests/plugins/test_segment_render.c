@@ -9,6 +9,8 @@
  *  - a mask of 1 keeps the frame exactly; a mask of 0 with an opaque colour paints the
  *    colour's value into every component (R, G, B; gray's luma; BT.601 video-range Y, U,
  *    V); a half-transparent colour tints half way;
+ *  - the blur equals a plain (direct-sum) box blur along rows then columns, twice, rounded
+ *    after each pass, the edges extended, for small and huge radii;
  *  - the GRAY8 mask: 255 x p rounded, and the threshold;
  *  - formats it cannot handle are refused. */
 #include <stdarg.h>
@@ -252,6 +254,48 @@ test_values (void **state)
   frame_free (&g);
 }
 
+/* One rounded box blur pass of radius @rad over @n values spaced @step, edges extended. */
+static void
+naive_box (const guint8 *src, guint8 *dst, int n, int step, int rad)
+{
+  for (int i = 0; i < n; i++) {
+    int sum = 0;
+    for (int k = -rad; k <= rad; k++)
+      sum += src[CLAMP (i + k, 0, n - 1) * step];
+    dst[i * step] = (guint8) ((sum + rad) / (2 * rad + 1));
+  }
+}
+
+static void
+test_blur_matches_direct_sums (void **state)
+{
+  g_autoptr (FvSegmentRender) r = fv_segment_render_new ();
+  g_autoptr (FvMask) zero = mask_new (1, 1, 0.0f);
+  static const int radii[] = { 1, 2, 7, 300 };
+  const int w = 23, h = 11;
+  for (guint ri = 0; ri < G_N_ELEMENTS (radii); ri++) {
+    Frame f;
+    frame_new (&f, GST_VIDEO_FORMAT_GRAY8, w, h, 40 + ri);
+    guint8 img[11][23], tmp[11][23];
+    for (int y = 0; y < h; y++)
+      memcpy (img[y], (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&f.frame, 0)
+                      + (gsize) y * GST_VIDEO_FRAME_PLANE_STRIDE (&f.frame, 0), w);
+    const int rad = MIN (radii[ri], 256);   /* the element's largest radius */
+    for (int pass = 0; pass < 2; pass++) {
+      for (int y = 0; y < h; y++)
+        naive_box (img[y], tmp[y], w, 1, rad);
+      for (int x = 0; x < w; x++)
+        naive_box (&tmp[0][x], &img[0][x], h, 23, rad);
+    }
+    assert_true (fv_segment_render_background (r, &f.frame, zero, 0.0, (guint) rad, 0));
+    for (int y = 0; y < h; y++)
+      assert_memory_equal ((guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&f.frame, 0)
+                           + (gsize) y * GST_VIDEO_FRAME_PLANE_STRIDE (&f.frame, 0), img[y], w);
+    assert_guards (&f);
+    frame_free (&f);
+  }
+}
+
 static void
 test_unsupported_format (void **state)
 {
@@ -273,6 +317,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_odd_sizes_stay_inside),
     cmocka_unit_test (test_values),
+    cmocka_unit_test (test_blur_matches_direct_sums),
     cmocka_unit_test (test_unsupported_format),
   };
   int rc = cmocka_run_group_tests (tests, NULL, NULL);
