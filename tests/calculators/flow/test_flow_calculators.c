@@ -100,8 +100,8 @@ test_feature_tracks (void **state)
       }
       close += fabsf (p->x - p->prev_x - 1.5f) < 0.15f && fabsf (p->y - p->prev_y + 0.75f) < 0.15f;
     }
-    printf ("frame %d: %d tracks from frame 0 away from the border (of %d), %d within 0.15 px\n", k, old,
-            first->n, close);
+    printf ("frame %d: %d tracks from frame 0 away from the border (of %d), %d within 0.15 px\n",
+            k, old, first->n, close);
     assert_true (old >= first->n / 2);
     assert_true (close >= old * 95 / 100);
   }
