@@ -22,6 +22,7 @@
 #include "graph/landmark.h"
 #include "graph/solutions/solutions.h"
 #include "gpu/buffer.h"
+#include "plugins/fovea_flow_meta.h"
 #include "plugins/fovea_meta.h"
 #include "plugins/video_frame.h"
 
@@ -321,8 +322,11 @@ attach_results (GstFoveaFilter *self, GstBuffer *buf, const GstVideoInfo *info,
                 GPtrArray *results)
 {
   g_autoptr (GPtrArray) objects = g_ptr_array_new ();
-  for (guint i = 0; i < results->len; i++)
+  for (guint i = 0; i < results->len; i++) {
     collect_landmarks (g_ptr_array_index (results, i), objects);
+    /* a dense flow field travels by reference in its own meta */
+    fv_gst_buffer_add_flow_meta (buf, g_ptr_array_index (results, i));
+  }
   const char *type = roi_type (self);
 
   if (objects->len > 0) {

@@ -13,6 +13,7 @@ plugin_init (GstPlugin *plugin)
   ok |= GST_ELEMENT_REGISTER (foveaface, plugin);
   ok |= GST_ELEMENT_REGISTER (foveafacemesh, plugin);
   ok |= GST_ELEMENT_REGISTER (foveaoverlay, plugin);
+  ok |= GST_ELEMENT_REGISTER (foveaflow, plugin);
   return ok;
 }
 

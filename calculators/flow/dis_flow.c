@@ -26,6 +26,7 @@ typedef struct {
 struct _FvDisFlow {
   FvDisParams p;
   int width, height;     /* the planned size (0: none yet) */
+  gboolean have_prev;    /* fv_dis_flow_push: level 0's i0 holds the previous frame */
   int finest, coarsest, border;
   Level lv[FV_DIS_MAX_SCALES];
   /* the sparse grid, sized for the finest level */
@@ -161,6 +162,7 @@ unplan (FvDisFlow *dis)
     g_clear_pointer (sparse[i], g_free);
   g_clear_pointer (&dis->var, fv_variational_free);
   dis->width = dis->height = 0;
+  dis->have_prev = FALSE;
 }
 
 void
@@ -634,6 +636,7 @@ fv_dis_flow_calc_gray (FvDisFlow *dis, const float *prev, const float *next, int
     return FALSE;
   memcpy (dis->lv[0].i0, prev, (gsize) w * h * sizeof (float));
   memcpy (dis->lv[0].i1, next, (gsize) w * h * sizeof (float));
+  dis->have_prev = FALSE;
   run (dis, out);
   return TRUE;
 }
@@ -658,6 +661,39 @@ fv_dis_flow_calc (FvDisFlow *dis, const FvImage *prev, const FvImage *next, FvFl
     return FALSE;
   fv_flow_gray (prev, dis->lv[0].i0);
   fv_flow_gray (next, dis->lv[0].i1);
+  dis->have_prev = FALSE;
   run (dis, out);
+  return TRUE;
+}
+
+gboolean
+fv_dis_flow_push (FvDisFlow *dis, const FvImage *frame, FvFlowField *out, gboolean *computed,
+                  GError **error)
+{
+  *computed = FALSE;
+  if (frame == NULL || frame->data == NULL || frame->format >= FV_IMAGE_FORMAT_COUNT) {
+    g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID, "DIS flow: no frame");
+    return FALSE;
+  }
+  const int w = frame->width, h = frame->height;
+  if (w != dis->width || h != dis->height) {
+    if (!plan (dis, w, h, error))
+      return FALSE;
+  }
+  Level *l0 = &dis->lv[0];
+  if (!dis->have_prev) {
+    fv_flow_gray (frame, l0->i0);
+    dis->have_prev = TRUE;
+    return TRUE;
+  }
+  if (!check_out (out, w, h, error))
+    return FALSE;
+  fv_flow_gray (frame, l0->i1);
+  run (dis, out);
+  /* this frame is the next call's previous one */
+  float *t = l0->i0;
+  l0->i0 = l0->i1;
+  l0->i1 = t;
+  *computed = TRUE;
   return TRUE;
 }
