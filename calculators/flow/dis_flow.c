@@ -33,6 +33,9 @@ struct _FvDisFlow {
   float *sx, *sy, *sxx, *syy, *sxy, *gx, *gy;
   FvVariational *var;
   FvCpuPool *pool;       /* NULL: one thread */
+  /* upsampling scratch: per-column index and weight, two blended rows (+1 padding) */
+  int *col_x;
+  float *col_a, *row_u, *row_v;
 };
 
 static const char *const preset_names[FV_DIS_PRESET_COUNT] = {
@@ -163,6 +166,10 @@ unplan (FvDisFlow *dis)
   for (guint i = 0; i < G_N_ELEMENTS (sparse); i++)
     g_clear_pointer (sparse[i], g_free);
   g_clear_pointer (&dis->var, fv_variational_free);
+  g_clear_pointer (&dis->col_x, g_free);
+  g_clear_pointer (&dis->col_a, g_free);
+  g_clear_pointer (&dis->row_u, g_free);
+  g_clear_pointer (&dis->row_v, g_free);
   dis->width = dis->height = 0;
   dis->have_prev = FALSE;
 }
@@ -237,6 +244,10 @@ plan (FvDisFlow *dis, int w, int h, GError **error)
     *sparse[i] = g_new (float, ns);
   if (p->variational_iter > 0 || (finest > 0 && p->final_variational_iter > 0))
     dis->var = fv_variational_new (w, h);
+  dis->col_x = g_new (int, w);
+  dis->col_a = g_new (float, w);
+  dis->row_u = g_new (float, w + 1);
+  dis->row_v = g_new (float, w + 1);
   dis->width = w;
   dis->height = h;
   return TRUE;
@@ -276,26 +287,52 @@ sobel (const float *src, int w, int h, float *gx, float *gy)
   }
 }
 
-/* Bilinear upsampling of a flow plane from @sw x @sh to @dw x @dh (pixel centres aligned,
- * as OpenCV's resize), times @scale. */
+/* Bilinear upsampling of a flow field (planes @su, @sv of @sw x @sh) to @dw x @dh (pixel
+ * centres aligned, as OpenCV's resize), times @scale, into planes @du, @dv, or interleaved
+ * into @duv when @du is NULL. Separable: each output row blends two source rows (a
+ * vectorised pass), then samples that row through per-column indices and weights
+ * (dis->col_*, dis->row_*: planned for the widest level). */
 static void
-upsample (const float *src, int sw, int sh, float *dst, int dw, int dh, float scale,
-          int dst_step, int dst_stride)
+upsample (FvDisFlow *dis, const float *su, const float *sv, int sw, int sh, float *du,
+          float *dv, float *duv, int dw, int dh, float scale)
 {
   const float fx = (float) sw / dw, fy = (float) sh / dh;
+  int *x0s = dis->col_x;
+  float *axs = dis->col_a;
+  for (int x = 0; x < dw; x++) {
+    float sx = CLAMP ((x + 0.5f) * fx - 0.5f, 0.0f, (float) (sw - 1));
+    x0s[x] = MIN ((int) sx, sw - 2 < 0 ? 0 : sw - 2);
+    axs[x] = sw > 1 ? sx - (float) x0s[x] : 0.0f;
+  }
+  float *ru = dis->row_u, *rv = dis->row_v;
+  /* a padding column so x0 + 1 is always readable */
+  ru[sw] = rv[sw] = 0.0f;
   for (int y = 0; y < dh; y++) {
     float sy = CLAMP ((y + 0.5f) * fy - 0.5f, 0.0f, (float) (sh - 1));
     int y0 = (int) sy, y1 = MIN (y0 + 1, sh - 1);
-    float ay = sy - y0;
-    const float *r0 = src + (gsize) y0 * sw, *r1 = src + (gsize) y1 * sw;
-    float *d = dst + (gsize) y * dst_stride;
-    for (int x = 0; x < dw; x++) {
-      float sx = CLAMP ((x + 0.5f) * fx - 0.5f, 0.0f, (float) (sw - 1));
-      int x0 = (int) sx, x1 = MIN (x0 + 1, sw - 1);
-      float ax = sx - x0;
-      float top = r0[x0] + ax * (r0[x1] - r0[x0]);
-      float bot = r1[x0] + ax * (r1[x1] - r1[x0]);
-      d[(gsize) x * dst_step] = scale * (top + ay * (bot - top));
+    const float ay = sy - y0;
+    const float *u0 = su + (gsize) y0 * sw, *u1 = su + (gsize) y1 * sw;
+    const float *v0 = sv + (gsize) y0 * sw, *v1 = sv + (gsize) y1 * sw;
+    for (int x = 0; x < sw; x++) {
+      ru[x] = scale * (u0[x] + ay * (u1[x] - u0[x]));
+      rv[x] = scale * (v0[x] + ay * (v1[x] - v0[x]));
+    }
+    if (du != NULL) {
+      float *ou = du + (gsize) y * dw, *ov = dv + (gsize) y * dw;
+      for (int x = 0; x < dw; x++) {
+        const int i = x0s[x];
+        const float a = axs[x];
+        ou[x] = ru[i] + a * (ru[i + 1] - ru[i]);
+        ov[x] = rv[i] + a * (rv[i + 1] - rv[i]);
+      }
+    } else {
+      float *o = duv + (gsize) y * dw * 2;
+      for (int x = 0; x < dw; x++) {
+        const int i = x0s[x];
+        const float a = axs[x];
+        o[2 * x] = ru[i] + a * (ru[i + 1] - ru[i]);
+        o[2 * x + 1] = rv[i] + a * (rv[i + 1] - rv[i]);
+      }
     }
   }
 }
@@ -590,16 +627,14 @@ run (FvDisFlow *dis, FvFlowField *out)
       fv_variational_refine (dis->var, &vp, l->i0, l->i1, l->w, l->h, l->u, l->v);
     if (s > dis->finest) {
       Level *f = &dis->lv[s - 1];
-      upsample (l->u, l->w, l->h, f->u, f->w, f->h, 2.0f, 1, f->w);
-      upsample (l->v, l->w, l->h, f->v, f->w, f->h, 2.0f, 1, f->w);
+      upsample (dis, l->u, l->v, l->w, l->h, f->u, f->v, NULL, f->w, f->h, 2.0f);
     }
   }
   const Level *f = &dis->lv[dis->finest];
   const float scale = (float) (1 << dis->finest);
   Level *full = &dis->lv[0];
   if (dis->finest > 0 && p->final_variational_iter > 0) {
-    upsample (f->u, f->w, f->h, full->u, full->w, full->h, scale, 1, full->w);
-    upsample (f->v, f->w, f->h, full->v, full->w, full->h, scale, 1, full->w);
+    upsample (dis, f->u, f->v, f->w, f->h, full->u, full->v, NULL, full->w, full->h, scale);
     FvVariationalParams fp = vp;
     fp.fixed_point_iterations = p->final_variational_iter;
     fv_variational_refine (dis->var, &fp, full->i0, full->i1, full->w, full->h, full->u,
@@ -611,9 +646,8 @@ run (FvDisFlow *dis, FvFlowField *out)
     }
     return;
   }
-  upsample (f->u, f->w, f->h, out->data, out->width, out->height, scale, 2, 2 * out->width);
-  upsample (f->v, f->w, f->h, out->data + 1, out->width, out->height, scale, 2,
-            2 * out->width);
+  upsample (dis, f->u, f->v, f->w, f->h, NULL, NULL, out->data, out->width, out->height,
+            scale);
 }
 
 static gboolean
