@@ -256,6 +256,8 @@ phase_weights (const Job *j, int y0, int y1)
   }
 }
 
+static void phase_system_pixel (const Job *j, int x, int y);
+
 /* The pull of the base flow towards its neighbours goes into b1, b2, the neighbours'
  * total weight into the diagonal, which is then inverted (it is > 0: EPS2 keeps every
  * weight positive). */
@@ -266,22 +268,57 @@ phase_system (const Job *j, int y0, int y1)
   const float *u = j->u, *v = j->v, *wh = P[P_WH], *wv = P[P_WV];
   float *a11 = P[P_A11], *a22 = P[P_A22], *b1 = P[P_B1], *b2 = P[P_B2];
   const int w = j->w, h = j->h;
-  for (int y = y0; y < y1; y++)
-    for (int x = 0; x < w; x++) {
-      gsize k = (gsize) y * w + x;
-      gsize kl = x > 0 ? k - 1 : k, ku = y > 0 ? k - w : k, kr = x + 1 < w ? k + 1 : k;
-      gsize kd = y + 1 < h ? k + w : k;
-      float cl = x > 0 ? wh[k - 1] : 0.0f, cu = y > 0 ? wv[k - w] : 0.0f;
-      float cr = wh[k], cd = wv[k];
-      float sum = cl + cu + cr + cd;
-      b1[k] += cr * (u[kr] - u[k]) + cl * (u[kl] - u[k]) + cd * (u[kd] - u[k])
-               + cu * (u[ku] - u[k]);
-      b2[k] += cr * (v[kr] - v[k]) + cl * (v[kl] - v[k]) + cd * (v[kd] - v[k])
-               + cu * (v[ku] - v[k]);
-      float d1 = a11[k] + sum, d2 = a22[k] + sum;
-      a11[k] = 1.0f / (d1 > 1e-6f ? d1 : 1e-6f);
-      a22[k] = 1.0f / (d2 > 1e-6f ? d2 : 1e-6f);
+  for (int y = y0; y < y1; y++) {
+    int x = 0;
+    if (y > 0 && y + 1 < h && j->alpha2 > 0) {
+      /* inner rows: every neighbour exists, and with alpha > 0 the diagonal is positive
+       * (EPS2 keeps each weight > 0): from the second column, four pixels at a time */
+      const gsize r = (gsize) y * w;
+      phase_system_pixel (j, x, y);
+      for (x = 1; x + 5 < w; x += 4) {
+        const gsize k = r + x;
+        const V4 cl = load4 (wh + k - 1), cu = load4 (wv + k - w), cr = load4 (wh + k);
+        const V4 cd = load4 (wv + k);
+        const V4 sum = cl + cu + cr + cd;
+        const V4 uk = load4 (u + k), vk = load4 (v + k);
+        store4 (b1 + k, load4 (b1 + k) + (cr * (load4 (u + k + 1) - uk)
+                                          + cl * (load4 (u + k - 1) - uk)
+                                          + cd * (load4 (u + k + w) - uk)
+                                          + cu * (load4 (u + k - w) - uk)));
+        store4 (b2 + k, load4 (b2 + k) + (cr * (load4 (v + k + 1) - vk)
+                                          + cl * (load4 (v + k - 1) - vk)
+                                          + cd * (load4 (v + k + w) - vk)
+                                          + cu * (load4 (v + k - w) - vk)));
+        store4 (a11 + k, 1.0f / (load4 (a11 + k) + sum));
+        store4 (a22 + k, 1.0f / (load4 (a22 + k) + sum));
+      }
     }
+    for (; x < w; x++)
+      phase_system_pixel (j, x, y);
+  }
+}
+
+/* One pixel of phase_system, any position; the same arithmetic as its lanes. */
+static void
+phase_system_pixel (const Job *j, int x, int y)
+{
+  float **P = j->P;
+  const float *u = j->u, *v = j->v, *wh = P[P_WH], *wv = P[P_WV];
+  float *a11 = P[P_A11], *a22 = P[P_A22], *b1 = P[P_B1], *b2 = P[P_B2];
+  const int w = j->w, h = j->h;
+  gsize k = (gsize) y * w + x;
+  gsize kl = x > 0 ? k - 1 : k, ku = y > 0 ? k - w : k, kr = x + 1 < w ? k + 1 : k;
+  gsize kd = y + 1 < h ? k + w : k;
+  float cl = x > 0 ? wh[k - 1] : 0.0f, cu = y > 0 ? wv[k - w] : 0.0f;
+  float cr = wh[k], cd = wv[k];
+  float sum = cl + cu + cr + cd;
+  b1[k] += cr * (u[kr] - u[k]) + cl * (u[kl] - u[k]) + cd * (u[kd] - u[k])
+           + cu * (u[ku] - u[k]);
+  b2[k] += cr * (v[kr] - v[k]) + cl * (v[kl] - v[k]) + cd * (v[kd] - v[k])
+           + cu * (v[ku] - v[k]);
+  float d1 = a11[k] + sum, d2 = a22[k] + sum;
+  a11[k] = 1.0f / (d1 > 1e-6f ? d1 : 1e-6f);
+  a22[k] = 1.0f / (d2 > 1e-6f ? d2 : 1e-6f);
 }
 
 typedef gint32 V4i __attribute__ ((vector_size (16)));
