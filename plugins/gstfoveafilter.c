@@ -27,6 +27,7 @@
 #include "graph/solutions/solutions.h"
 #include "gpu/buffer.h"
 #include "plugins/fovea_mask_meta.h"
+#include "plugins/fovea_flow_meta.h"
 #include "plugins/fovea_meta.h"
 #include "plugins/video_frame.h"
 
@@ -368,6 +369,8 @@ attach_results (GstFoveaFilter *self, GstBuffer *buf, const GstVideoInfo *info,
     const char *tag = results == priv->last ? g_ptr_array_index (priv->last_tags, i) : "";
     if (strstr (tag, "WORLD") == NULL)
       collect_landmarks (g_ptr_array_index (results, i), objects);
+    /* a dense flow field travels by reference in its own meta */
+    fv_gst_buffer_add_flow_meta (buf, g_ptr_array_index (results, i));
   }
   const char *type = roi_type (self);
 

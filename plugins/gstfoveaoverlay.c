@@ -12,7 +12,8 @@
  *    (lips, eyes, eyebrows, face oval; plus the irises with 478 points), for a hand (21
  *    points) HAND_CONNECTIONS, for a body (33 points) POSE_CONNECTIONS
  *    (overlay_skeleton.h); a point whose ROI gives a `visibility` or `presence` under 0.5
- *    (foveapose's) is left out with its lines, as MediaPipe draws.
+ *    (foveapose's) is left out with its lines, as MediaPipe draws;
+ *  - the FvGstFlowMeta (foveaflow): arrows in `color`, or the flow colour wheel (`flow`).
  * A buffer without these metas passes unchanged. Lines are max (1, min (width, height) /
  * 240) pixels thick. Coordinates are clipped (calculators/render/draw.h): boxes partly or
  * wholly outside the frame, NaN or huge coordinates never write outside the frame.
@@ -24,19 +25,23 @@
  *
  * Properties: draw-boxes, draw-keypoints, draw-landmarks, draw-mask (booleans, TRUE), color
  * (ARGB, 0xff00ff00: opaque green), landmark-color (ARGB, 0xffff3030: opaque red),
- * mask-color (ARGB, 0x80ff00ff: magenta at half strength); an alpha under 0xff blends.
+ * mask-color (ARGB, 0x80ff00ff: magenta at half strength); an alpha under 0xff blends;
+ * flow (none, arrows, colors: arrows).
  *
  *   gst-launch-1.0 v4l2src ! videoconvert ! foveaface ! foveaoverlay ! videoconvert ! autovideosink
  */
+#include "calculators/flow/flow_color.h"
 #include "calculators/render/draw.h"
 #include "calculators/render/face_mesh_connections.h"
 #include "graph/image.h"
 #include "plugins/fovea_mask_meta.h"
+#include "plugins/fovea_flow_meta.h"
 #include "plugins/fovea_meta.h"
 #include "plugins/gstfoveaelements.h"
 #include "plugins/overlay_skeleton.h"
 
 #include <gst/video/gstvideofilter.h>
+#include <math.h>
 #include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_fovea_overlay_debug);
@@ -61,6 +66,7 @@ enum {
   PROP_LANDMARK_COLOR,
   PROP_DRAW_MASK,
   PROP_MASK_COLOR,
+  PROP_FLOW,
 };
 
 #define GST_TYPE_FOVEA_OVERLAY (gst_fovea_overlay_get_type ())
@@ -72,6 +78,7 @@ struct _GstFoveaOverlay {
   /* properties (object lock) */
   gboolean draw_boxes, draw_keypoints, draw_landmarks, draw_mask;
   guint color, landmark_color, mask_color;
+  int flow;   /* FvOverlayFlow */
 };
 
 G_DEFINE_TYPE (GstFoveaOverlay, gst_fovea_overlay, GST_TYPE_VIDEO_FILTER)
@@ -366,6 +373,66 @@ fv_overlay_draw_landmarks (FvCanvas *canvas, GstBuffer *buffer, const FvGstLandm
   }
 }
 
+/* The FvGstFlowMeta (foveaflow), property "flow": none, arrows (every ~1/30 of the frame,
+ * from where a point was to where it went, in `color`) or color (the Middlebury colour
+ * wheel blended half over the picture; on YUV frames, arrows). */
+typedef enum { FV_OVERLAY_FLOW_NONE, FV_OVERLAY_FLOW_ARROWS, FV_OVERLAY_FLOW_COLOR } FvOverlayFlow;
+
+static GType
+fv_overlay_flow_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    { FV_OVERLAY_FLOW_NONE, "Do not draw the optical flow", "none" },
+    { FV_OVERLAY_FLOW_ARROWS, "Arrows on a grid", "arrows" },
+    { FV_OVERLAY_FLOW_COLOR, "The colour wheel (hue: direction, saturation: speed)", "color" },
+    { 0, NULL, NULL },
+  };
+  if (g_once_init_enter (&type))
+    g_once_init_leave (&type, g_enum_register_static ("FvOverlayFlow", values));
+  return type;
+}
+
+static void
+fv_overlay_draw_flow (FvCanvas *canvas, const FvGstFlowMeta *meta, int mode, FvColor color)
+{
+  const FvFlowField *f = meta->flow;
+  if (mode == FV_OVERLAY_FLOW_NONE || f->width != canvas->width || f->height != canvas->height)
+    return;
+  if (mode == FV_OVERLAY_FLOW_COLOR && canvas->kind[0] == FV_PLANE_RGB) {
+    float maxm = 0;
+    for (gsize i = 0; i < (gsize) f->width * f->height; i++) {
+      float m = hypotf (f->data[2 * i], f->data[2 * i + 1]);
+      if (isfinite (m) && m > maxm)
+        maxm = m;
+    }
+    const float inv = maxm > 1e-6f ? 1.0f / maxm : 0.0f;
+    const FvImage *im = canvas->plane[0];
+    const gboolean bgr = im->format == FV_IMAGE_BGRA32;
+    for (int y = 0; y < f->height; y++) {
+      guint8 *row = fv_image_row (im, y);
+      const float *uv = fv_flow_field_at (f, 0, y);
+      for (int x = 0; x < f->width; x++) {
+        guint8 c[3], *px = row + 4 * x;
+        fv_flow_color (uv[2 * x] * inv, uv[2 * x + 1] * inv, c);
+        px[0] = (guint8) ((px[0] + c[bgr ? 2 : 0] + 1) / 2);
+        px[1] = (guint8) ((px[1] + c[1] + 1) / 2);
+        px[2] = (guint8) ((px[2] + c[bgr ? 0 : 2] + 1) / 2);
+      }
+    }
+    return;
+  }
+  const int step = MAX (8, MIN (f->width, f->height) / 30);
+  for (int y = step / 2; y < f->height; y += step)
+    for (int x = step / 2; x < f->width; x += step) {
+      const float *uv = fv_flow_field_at (f, x, y);
+      if (!isfinite (uv[0]) || !isfinite (uv[1]) || hypotf (uv[0], uv[1]) < 0.5f)
+        continue;
+      fv_canvas_line (canvas, x + 0.5, y + 0.5, x + 0.5 + uv[0], y + 0.5 + uv[1], color);
+      fv_canvas_disc (canvas, x + 0.5 + uv[0], y + 0.5 + uv[1], canvas->thickness, color);
+    }
+}
+
 static GstFlowReturn
 gst_fovea_overlay_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *frame)
 {
@@ -378,13 +445,16 @@ gst_fovea_overlay_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *fra
   FvColor color = fv_color_from_argb (self->color);
   FvColor landmark_color = fv_color_from_argb (self->landmark_color);
   FvColor mask_color = fv_color_from_argb (self->mask_color);
+  int flow_mode = self->flow;
   GST_OBJECT_UNLOCK (self);
 
   gboolean has_rois = (boxes || keypoints)
       && gst_buffer_get_meta (buffer, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE) != NULL;
   FvGstLandmarksMeta *lm = landmarks ? fv_gst_buffer_get_landmarks_meta (buffer) : NULL;
   FvGstMaskMeta *mask = masks && mask_color.a > 0 ? fv_gst_buffer_get_mask_meta (buffer) : NULL;
-  if (!has_rois && lm == NULL && mask == NULL)
+  FvGstFlowMeta *flow = flow_mode != FV_OVERLAY_FLOW_NONE ? fv_gst_buffer_get_flow_meta (buffer)
+                                                          : NULL;
+  if (!has_rois && lm == NULL && mask == NULL && flow == NULL)
     return GST_FLOW_OK;
 
   FvCanvas canvas;
@@ -395,6 +465,8 @@ gst_fovea_overlay_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *fra
   }
   if (mask != NULL)
     fv_canvas_tint (&canvas, mask, mask_color);
+  if (flow != NULL)
+    fv_overlay_draw_flow (&canvas, flow, flow_mode, color);
   if (has_rois)
     fv_overlay_draw_rois (&canvas, buffer, boxes, keypoints, color);
   if (lm != NULL)
@@ -434,6 +506,9 @@ gst_fovea_overlay_set_property (GObject *object, guint prop_id, const GValue *va
     case PROP_MASK_COLOR:
       self->mask_color = g_value_get_uint (value);
       break;
+    case PROP_FLOW:
+      self->flow = g_value_get_enum (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -469,6 +544,9 @@ gst_fovea_overlay_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_MASK_COLOR:
       g_value_set_uint (value, self->mask_color);
+      break;
+    case PROP_FLOW:
+      g_value_set_enum (value, self->flow);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -522,6 +600,10 @@ gst_fovea_overlay_class_init (GstFoveaOverlayClass *klass)
           "Tint of the segmentation mask as 0xAARRGGBB: a pixel moves towards the colour by "
           "its probability times the alpha (0x80: half way where the mask is certain)",
           0, G_MAXUINT32, DEFAULT_MASK_COLOR, flags));
+  g_object_class_install_property (gobject_class, PROP_FLOW,
+      g_param_spec_enum ("flow", "Flow", "How to draw the optical flow (foveaflow's meta)",
+          fv_overlay_flow_get_type (), FV_OVERLAY_FLOW_ARROWS, flags));
+  gst_type_mark_as_plugin_api (fv_overlay_flow_get_type (), 0);
 
   gst_element_class_set_static_metadata (element_class, "fovea overlay",
       "Filter/Effect/Video",
@@ -544,4 +626,5 @@ gst_fovea_overlay_init (GstFoveaOverlay *self)
   self->color = DEFAULT_COLOR;
   self->landmark_color = DEFAULT_LANDMARK_COLOR;
   self->mask_color = DEFAULT_MASK_COLOR;
+  self->flow = FV_OVERLAY_FLOW_ARROWS;
 }

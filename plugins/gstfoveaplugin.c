@@ -17,6 +17,7 @@ plugin_init (GstPlugin *plugin)
   ok |= GST_ELEMENT_REGISTER (foveapose, plugin);
   ok |= GST_ELEMENT_REGISTER (foveaoverlay, plugin);
   ok |= GST_ELEMENT_REGISTER (foveasuperres, plugin);
+  ok |= GST_ELEMENT_REGISTER (foveaflow, plugin);
   return ok;
 }
 

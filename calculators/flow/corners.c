@@ -30,9 +30,8 @@ by_score (const void *a, const void *b)
   return p->y != q->y ? p->y - q->y : p->x - q->x;
 }
 
-int
-fv_corners_detect (const FvImage *image, int x0, int y0, int x1, int y1,
-                   const FvCornerParams *p, FvPoint2f *out, GError **error)
+gboolean
+fv_corner_params_check (const FvCornerParams *p, GError **error)
 {
   if (p->max_corners < 1 || !(p->quality_level > 0 && p->quality_level < 1)
       || !(p->min_distance >= 0 && p->min_distance < 1e4f) || p->block_radius < 1
@@ -41,8 +40,17 @@ fv_corners_detect (const FvImage *image, int x0, int y0, int x1, int y1,
                  "corners: bad parameters (max_corners %d, quality_level %g, min_distance %g, "
                  "block_radius %d)", p->max_corners, p->quality_level, p->min_distance,
                  p->block_radius);
-    return -1;
+    return FALSE;
   }
+  return TRUE;
+}
+
+int
+fv_corners_detect (const FvImage *image, int x0, int y0, int x1, int y1,
+                   const FvCornerParams *p, FvPoint2f *out, GError **error)
+{
+  if (!fv_corner_params_check (p, error))
+    return -1;
   const int W = image->width, H = image->height, r = p->block_radius;
   x0 = MAX (x0, 0);
   y0 = MAX (y0, 0);

@@ -25,6 +25,9 @@ typedef struct {
 /* max_corners 200, quality_level 0.01, min_distance 8, block_radius 1. */
 void fv_corner_params_default (FvCornerParams *params);
 
+/* FALSE with @error when @params is out of range. */
+gboolean fv_corner_params_check (const FvCornerParams *params, GError **error);
+
 /* Finds corners of @image inside the rectangle [@x0, @x1) x [@y0, @y1) (clipped to the
  * image; pass 0, 0, G_MAXINT, G_MAXINT for all of it) into @out (room for
  * params->max_corners), strongest first. Returns how many, or -1 with @error for bad

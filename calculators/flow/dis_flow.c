@@ -26,12 +26,16 @@ typedef struct {
 struct _FvDisFlow {
   FvDisParams p;
   int width, height;     /* the planned size (0: none yet) */
+  gboolean have_prev;    /* fv_dis_flow_push: level 0's i0 holds the previous frame */
   int finest, coarsest, border;
   Level lv[FV_DIS_MAX_SCALES];
   /* the sparse grid, sized for the finest level */
   float *sx, *sy, *sxx, *syy, *sxy, *gx, *gy;
   FvVariational *var;
   FvCpuPool *pool;       /* NULL: one thread */
+  /* upsampling scratch: per-column index and weight, two blended rows (+1 padding) */
+  int *col_x;
+  float *col_a, *row_u, *row_v;
 };
 
 static const char *const preset_names[FV_DIS_PRESET_COUNT] = {
@@ -42,10 +46,10 @@ void
 fv_dis_params_preset (FvDisParams *p, FvDisPreset preset)
 {
   /* ultrafast and fast are OpenCV's DISOpticalFlow presets; medium trades OpenCV's patch
-   * stride 3 for 4 and spends the time saved on two refinement iterations at full
-   * resolution (on the Middlebury Motorcycle pair: 2.52 px endpoint error against OpenCV
-   * medium's 2.53, see demos/bench/flow_vs_opencv.py); accurate searches at full
-   * resolution */
+   * stride 3 and 5 refinement iterations for a stride of 5 and 4 iterations, and spends
+   * the time saved on one refinement iteration at full resolution (on the Middlebury
+   * Motorcycle pair: 2.43 px endpoint error against OpenCV medium's 2.53, in less CPU
+   * time; see demos/bench/flow_vs_opencv.py); accurate searches at full resolution */
   *p = (FvDisParams) {
     .finest_scale = 2, .coarsest_scale = -1, .patch_size = 8, .patch_stride = 4,
     .grad_descent_iter = 16, .variational_iter = 5, .final_variational_iter = 0,
@@ -61,8 +65,10 @@ fv_dis_params_preset (FvDisParams *p, FvDisPreset preset)
     break;
   case FV_DIS_PRESET_MEDIUM:
     p->finest_scale = 1;
+    p->patch_stride = 5;
     p->grad_descent_iter = 25;
-    p->final_variational_iter = 2;
+    p->variational_iter = 4;
+    p->final_variational_iter = 1;
     break;
   case FV_DIS_PRESET_ACCURATE:
   default:
@@ -160,7 +166,12 @@ unplan (FvDisFlow *dis)
   for (guint i = 0; i < G_N_ELEMENTS (sparse); i++)
     g_clear_pointer (sparse[i], g_free);
   g_clear_pointer (&dis->var, fv_variational_free);
+  g_clear_pointer (&dis->col_x, g_free);
+  g_clear_pointer (&dis->col_a, g_free);
+  g_clear_pointer (&dis->row_u, g_free);
+  g_clear_pointer (&dis->row_v, g_free);
   dis->width = dis->height = 0;
+  dis->have_prev = FALSE;
 }
 
 void
@@ -233,6 +244,10 @@ plan (FvDisFlow *dis, int w, int h, GError **error)
     *sparse[i] = g_new (float, ns);
   if (p->variational_iter > 0 || (finest > 0 && p->final_variational_iter > 0))
     dis->var = fv_variational_new (w, h);
+  dis->col_x = g_new (int, w);
+  dis->col_a = g_new (float, w);
+  dis->row_u = g_new (float, w + 1);
+  dis->row_v = g_new (float, w + 1);
   dis->width = w;
   dis->height = h;
   return TRUE;
@@ -272,26 +287,52 @@ sobel (const float *src, int w, int h, float *gx, float *gy)
   }
 }
 
-/* Bilinear upsampling of a flow plane from @sw x @sh to @dw x @dh (pixel centres aligned,
- * as OpenCV's resize), times @scale. */
+/* Bilinear upsampling of a flow field (planes @su, @sv of @sw x @sh) to @dw x @dh (pixel
+ * centres aligned, as OpenCV's resize), times @scale, into planes @du, @dv, or interleaved
+ * into @duv when @du is NULL. Separable: each output row blends two source rows (a
+ * vectorised pass), then samples that row through per-column indices and weights
+ * (dis->col_*, dis->row_*: planned for the widest level). */
 static void
-upsample (const float *src, int sw, int sh, float *dst, int dw, int dh, float scale,
-          int dst_step, int dst_stride)
+upsample (FvDisFlow *dis, const float *su, const float *sv, int sw, int sh, float *du,
+          float *dv, float *duv, int dw, int dh, float scale)
 {
   const float fx = (float) sw / dw, fy = (float) sh / dh;
+  int *x0s = dis->col_x;
+  float *axs = dis->col_a;
+  for (int x = 0; x < dw; x++) {
+    float sx = CLAMP ((x + 0.5f) * fx - 0.5f, 0.0f, (float) (sw - 1));
+    x0s[x] = MIN ((int) sx, sw - 2 < 0 ? 0 : sw - 2);
+    axs[x] = sw > 1 ? sx - (float) x0s[x] : 0.0f;
+  }
+  float *ru = dis->row_u, *rv = dis->row_v;
+  /* a padding column so x0 + 1 is always readable */
+  ru[sw] = rv[sw] = 0.0f;
   for (int y = 0; y < dh; y++) {
     float sy = CLAMP ((y + 0.5f) * fy - 0.5f, 0.0f, (float) (sh - 1));
     int y0 = (int) sy, y1 = MIN (y0 + 1, sh - 1);
-    float ay = sy - y0;
-    const float *r0 = src + (gsize) y0 * sw, *r1 = src + (gsize) y1 * sw;
-    float *d = dst + (gsize) y * dst_stride;
-    for (int x = 0; x < dw; x++) {
-      float sx = CLAMP ((x + 0.5f) * fx - 0.5f, 0.0f, (float) (sw - 1));
-      int x0 = (int) sx, x1 = MIN (x0 + 1, sw - 1);
-      float ax = sx - x0;
-      float top = r0[x0] + ax * (r0[x1] - r0[x0]);
-      float bot = r1[x0] + ax * (r1[x1] - r1[x0]);
-      d[(gsize) x * dst_step] = scale * (top + ay * (bot - top));
+    const float ay = sy - y0;
+    const float *u0 = su + (gsize) y0 * sw, *u1 = su + (gsize) y1 * sw;
+    const float *v0 = sv + (gsize) y0 * sw, *v1 = sv + (gsize) y1 * sw;
+    for (int x = 0; x < sw; x++) {
+      ru[x] = scale * (u0[x] + ay * (u1[x] - u0[x]));
+      rv[x] = scale * (v0[x] + ay * (v1[x] - v0[x]));
+    }
+    if (du != NULL) {
+      float *ou = du + (gsize) y * dw, *ov = dv + (gsize) y * dw;
+      for (int x = 0; x < dw; x++) {
+        const int i = x0s[x];
+        const float a = axs[x];
+        ou[x] = ru[i] + a * (ru[i + 1] - ru[i]);
+        ov[x] = rv[i] + a * (rv[i + 1] - rv[i]);
+      }
+    } else {
+      float *o = duv + (gsize) y * dw * 2;
+      for (int x = 0; x < dw; x++) {
+        const int i = x0s[x];
+        const float a = axs[x];
+        o[2 * x] = ru[i] + a * (ru[i + 1] - ru[i]);
+        o[2 * x + 1] = rv[i] + a * (rv[i + 1] - rv[i]);
+      }
     }
   }
 }
@@ -342,14 +383,13 @@ typedef struct {
 /* The sums over the patch displaced by (u, v) of d, d^2, d Ix and d Iy, where d is the
  * bilinearly sampled I1 minus I0. */
 static inline void
-patch_sums (const Patch *pt, float u, float v, gboolean grad, float out[4])
+patch_sums_n (const Patch *pt, float u, float v, gboolean grad, float out[4], const int psz)
 {
   float yi = CLAMP (pt->i + v + pt->b, pt->lo_i, pt->hi_i);
   float xj = CLAMP (pt->j + u + pt->b, pt->lo_j, pt->hi_j);
   int y0 = (int) yi, x0 = (int) xj;
   float fy = yi - y0, fx = xj - x0;
   float w00 = (1 - fy) * (1 - fx), w01 = (1 - fy) * fx, w10 = fy * (1 - fx), w11 = fy * fx;
-  const int psz = pt->psz;
   float sd = 0, sdd = 0, sx = 0, sy = 0;
   for (int r = 0; r < psz; r++) {
     const float *a = pt->e + (gsize) (y0 + r) * pt->estride + x0, *bb = a + pt->estride;
@@ -375,6 +415,65 @@ patch_sums (const Patch *pt, float u, float v, gboolean grad, float out[4])
   out[1] = sdd;
   out[2] = sx;
   out[3] = sy;
+}
+
+/* Four lanes of floats (GCC's generic vectors, lowered to SSE / NEON / scalar code). */
+typedef float V4 __attribute__ ((vector_size (16)));
+
+static inline V4
+load4 (const float *p)
+{
+  V4 v;
+  memcpy (&v, p, sizeof v);
+  return v;
+}
+
+static inline float
+sum4 (V4 v)
+{
+  return (v[0] + v[1]) + (v[2] + v[3]);
+}
+
+/* patch_sums_n for 8x8 patches, four columns per lane: gcc does not vectorise the
+ * reductions of the scalar loop (that would reorder the float sums), so the lanes are
+ * explicit. */
+static inline void
+patch_sums_8 (const Patch *pt, float u, float v, gboolean grad, float out[4])
+{
+  float yi = CLAMP (pt->i + v + pt->b, pt->lo_i, pt->hi_i);
+  float xj = CLAMP (pt->j + u + pt->b, pt->lo_j, pt->hi_j);
+  int y0 = (int) yi, x0 = (int) xj;
+  float fy = yi - y0, fx = xj - x0;
+  const float w00 = (1 - fy) * (1 - fx), w01 = (1 - fy) * fx, w10 = fy * (1 - fx),
+              w11 = fy * fx;
+  V4 sd = { 0 }, sdd = { 0 }, sx = { 0 }, sy = { 0 };
+  for (int r = 0; r < 8; r++) {
+    const float *a = pt->e + (gsize) (y0 + r) * pt->estride + x0, *bb = a + pt->estride;
+    const float *t = pt->t + (gsize) r * pt->tstride;
+    for (int h = 0; h < 8; h += 4) {
+      V4 d = w00 * load4 (a + h) + w01 * load4 (a + h + 1) + w10 * load4 (bb + h)
+             + w11 * load4 (bb + h + 1) - load4 (t + h);
+      sd += d;
+      sdd += d * d;
+      if (grad) {
+        sx += d * load4 (pt->tx + (gsize) r * pt->tstride + h);
+        sy += d * load4 (pt->ty + (gsize) r * pt->tstride + h);
+      }
+    }
+  }
+  out[0] = sum4 (sd);
+  out[1] = sum4 (sdd);
+  out[2] = sum4 (sx);
+  out[3] = sum4 (sy);
+}
+
+static inline void
+patch_sums (const Patch *pt, float u, float v, gboolean grad, float out[4])
+{
+  if (pt->psz == 8)
+    patch_sums_8 (pt, u, v, grad, out);
+  else
+    patch_sums_n (pt, u, v, grad, out, pt->psz);
 }
 
 /* The patch's error at (u, v): SSD, or with mean normalisation the SSD of the
@@ -586,16 +685,14 @@ run (FvDisFlow *dis, FvFlowField *out)
       fv_variational_refine (dis->var, &vp, l->i0, l->i1, l->w, l->h, l->u, l->v);
     if (s > dis->finest) {
       Level *f = &dis->lv[s - 1];
-      upsample (l->u, l->w, l->h, f->u, f->w, f->h, 2.0f, 1, f->w);
-      upsample (l->v, l->w, l->h, f->v, f->w, f->h, 2.0f, 1, f->w);
+      upsample (dis, l->u, l->v, l->w, l->h, f->u, f->v, NULL, f->w, f->h, 2.0f);
     }
   }
   const Level *f = &dis->lv[dis->finest];
   const float scale = (float) (1 << dis->finest);
   Level *full = &dis->lv[0];
   if (dis->finest > 0 && p->final_variational_iter > 0) {
-    upsample (f->u, f->w, f->h, full->u, full->w, full->h, scale, 1, full->w);
-    upsample (f->v, f->w, f->h, full->v, full->w, full->h, scale, 1, full->w);
+    upsample (dis, f->u, f->v, f->w, f->h, full->u, full->v, NULL, full->w, full->h, scale);
     FvVariationalParams fp = vp;
     fp.fixed_point_iterations = p->final_variational_iter;
     fv_variational_refine (dis->var, &fp, full->i0, full->i1, full->w, full->h, full->u,
@@ -607,9 +704,8 @@ run (FvDisFlow *dis, FvFlowField *out)
     }
     return;
   }
-  upsample (f->u, f->w, f->h, out->data, out->width, out->height, scale, 2, 2 * out->width);
-  upsample (f->v, f->w, f->h, out->data + 1, out->width, out->height, scale, 2,
-            2 * out->width);
+  upsample (dis, f->u, f->v, f->w, f->h, NULL, NULL, out->data, out->width, out->height,
+            scale);
 }
 
 static gboolean
@@ -634,6 +730,7 @@ fv_dis_flow_calc_gray (FvDisFlow *dis, const float *prev, const float *next, int
     return FALSE;
   memcpy (dis->lv[0].i0, prev, (gsize) w * h * sizeof (float));
   memcpy (dis->lv[0].i1, next, (gsize) w * h * sizeof (float));
+  dis->have_prev = FALSE;
   run (dis, out);
   return TRUE;
 }
@@ -658,6 +755,39 @@ fv_dis_flow_calc (FvDisFlow *dis, const FvImage *prev, const FvImage *next, FvFl
     return FALSE;
   fv_flow_gray (prev, dis->lv[0].i0);
   fv_flow_gray (next, dis->lv[0].i1);
+  dis->have_prev = FALSE;
   run (dis, out);
+  return TRUE;
+}
+
+gboolean
+fv_dis_flow_push (FvDisFlow *dis, const FvImage *frame, FvFlowField *out, gboolean *computed,
+                  GError **error)
+{
+  *computed = FALSE;
+  if (frame == NULL || frame->data == NULL || frame->format >= FV_IMAGE_FORMAT_COUNT) {
+    g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID, "DIS flow: no frame");
+    return FALSE;
+  }
+  const int w = frame->width, h = frame->height;
+  if (w != dis->width || h != dis->height) {
+    if (!plan (dis, w, h, error))
+      return FALSE;
+  }
+  Level *l0 = &dis->lv[0];
+  if (!dis->have_prev) {
+    fv_flow_gray (frame, l0->i0);
+    dis->have_prev = TRUE;
+    return TRUE;
+  }
+  if (!check_out (out, w, h, error))
+    return FALSE;
+  fv_flow_gray (frame, l0->i1);
+  run (dis, out);
+  /* this frame is the next call's previous one */
+  float *t = l0->i0;
+  l0->i0 = l0->i1;
+  l0->i1 = t;
+  *computed = TRUE;
   return TRUE;
 }

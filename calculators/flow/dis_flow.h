@@ -67,6 +67,13 @@ void fv_dis_flow_free (FvDisFlow *dis);
 gboolean fv_dis_flow_calc (FvDisFlow *dis, const FvImage *prev, const FvImage *next,
                            FvFlowField *out, GError **error);
 
+/* For video: the flow from the frame of the previous call to @frame into @out (of the
+ * frame's size), *@computed = TRUE; at the first call, or when the size changed, the
+ * frame is only kept (*@computed = FALSE). The engine keeps the frame's gray plane, not
+ * the frame, so the caller may release or reuse it at once. */
+gboolean fv_dis_flow_push (FvDisFlow *dis, const FvImage *frame, FvFlowField *out,
+                           gboolean *computed, GError **error);
+
 /* The same on gray planes of @w x @h floats in 0..255 (rows @w apart). */
 gboolean fv_dis_flow_calc_gray (FvDisFlow *dis, const float *prev, const float *next, int w,
                                 int h, FvFlowField *out, GError **error);

@@ -19,8 +19,8 @@
 #include "graph/image.h"
 
 typedef struct {
-  FvDisFlow *dis;
-  FvPacket *prev;
+  FvDisFlow *dis;    /* keeps the previous frame's gray plane (not the frame: a camera
+                      * buffer is released as soon as this frame is done) */
   int image, flow;
 } FlowState;
 
@@ -88,21 +88,19 @@ static FvProcessStatus
 flow_process (FvCalculatorContext *ctx, GError **error)
 {
   FlowState *st = fv_context_state (ctx);
-  FvPacket *in = fv_context_input (ctx, (guint) st->image);
-  const FvImage *cur = fv_packet_get_image (in);
+  const FvImage *cur = fv_packet_get_image (fv_context_input (ctx, (guint) st->image));
   if (cur == NULL)
     return FV_PROCESS_OK;
-  const FvImage *prev = st->prev ? fv_packet_get_image (st->prev) : NULL;
-  if (prev != NULL && prev->width == cur->width && prev->height == cur->height) {
-    FvFlowField *flow = fv_flow_field_new (cur->width, cur->height, error);
-    if (flow == NULL || !fv_dis_flow_calc (st->dis, prev, cur, flow, error)) {
-      fv_flow_field_free (flow);
-      return FV_PROCESS_ERROR;
-    }
-    fv_context_output (ctx, (guint) st->flow, fv_packet_new_flow_field (flow));
+  FvFlowField *flow = fv_flow_field_new (cur->width, cur->height, error);
+  gboolean computed = FALSE;
+  if (flow == NULL || !fv_dis_flow_push (st->dis, cur, flow, &computed, error)) {
+    fv_flow_field_free (flow);
+    return FV_PROCESS_ERROR;
   }
-  fv_packet_unref (st->prev);
-  st->prev = fv_packet_ref (in);
+  if (computed)
+    fv_context_output (ctx, (guint) st->flow, fv_packet_new_flow_field (flow));
+  else
+    fv_flow_field_free (flow);
   return FV_PROCESS_OK;
 }
 
@@ -110,7 +108,6 @@ static gboolean
 flow_close (FvCalculatorContext *ctx, GError **error)
 {
   FlowState *st = fv_context_state (ctx);
-  g_clear_pointer (&st->prev, fv_packet_unref);
   g_clear_pointer (&st->dis, fv_dis_flow_free);
   return TRUE;
 }

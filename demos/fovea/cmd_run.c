@@ -16,6 +16,7 @@
 #include "graph/classification.h"
 #include "graph/detection.h"
 #include "graph/flow_field.h"
+#include "graph/tracks.h"
 #include "graph/mask.h"
 #include "graph/fovea-graph.h"
 #include "graph/image.h"
@@ -483,6 +484,31 @@ add_flow (JsonBuilder *b, const FvFlowField *f)
   json_builder_end_object (b);
 }
 
+/* Sparse tracks: id, position, motion since the previous frame (pixels) and age. */
+static void
+add_tracks (JsonBuilder *b, const FvTracks *t)
+{
+  json_builder_begin_array (b);
+  for (int i = 0; i < t->n; i++) {
+    const FvTrack *k = &t->items[i];
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "id");
+    json_builder_add_int_value (b, k->id);
+    json_builder_set_member_name (b, "x_px");
+    json_builder_add_double_value (b, k->x);
+    json_builder_set_member_name (b, "y_px");
+    json_builder_add_double_value (b, k->y);
+    json_builder_set_member_name (b, "dx");
+    json_builder_add_double_value (b, k->x - k->prev_x);
+    json_builder_set_member_name (b, "dy");
+    json_builder_add_double_value (b, k->y - k->prev_y);
+    json_builder_set_member_name (b, "age");
+    json_builder_add_int_value (b, k->age);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+}
+
 /* A classifier's classes, best first as the classifier sorted them. */
 static void
 add_classifications (JsonBuilder *b, const FvClassifications *c)
@@ -563,6 +589,8 @@ add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector,
     json_builder_set_member_name (b, "height");
     json_builder_add_int_value (b, fv_packet_get_image (p)->height);
     json_builder_end_object (b);
+  } else if (fv_packet_get_tracks (p) != NULL) {
+    add_tracks (b, fv_packet_get_tracks (p));
   } else if (t == FV_TYPE_DOUBLE) {
     json_builder_add_double_value (b, fv_packet_get_double (p));
   } else if (t == FV_TYPE_FLOAT) {
@@ -592,6 +620,8 @@ count_objects (const FvPacket *p)
     return fv_packet_get_norm_rects (p)->n;
   if (fv_packet_get_vector (p) != NULL)
     return (int) fv_packet_get_vector (p)->len;
+  if (fv_packet_get_tracks (p) != NULL)
+    return fv_packet_get_tracks (p)->n;
   return 1;
 }
 

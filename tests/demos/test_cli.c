@@ -520,6 +520,65 @@ test_run_one_pixel_image (void **state)
   g_rmdir (dir);
 }
 
+/* optical_flow reads its inputs as a sequence: two frames give one flow, written as .flo
+ * and drawn with the colour wheel; more frames make --flo and --render folders; --flo with
+ * another solution is a usage error. */
+static void
+test_run_optical_flow (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fovea-cli-XXXXXX", NULL);
+  g_autofree char *flo = g_build_filename (dir, "m.flo", NULL);
+  g_autofree char *png = g_build_filename (dir, "m.png", NULL);
+  g_autofree char *a = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "flow",
+                                         "motorcycle_half_left.png", NULL);
+  g_autofree char *b = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "flow",
+                                         "motorcycle_half_right.png", NULL);
+  CliResult r = run_cli ("run", "optical_flow", a, b, "--flo", flo, "--render", png, "--json",
+                         "-", "--set", "preset=fast", NULL);
+  if (r.status != 0)
+    fail_msg ("exit %d: %s", r.status, r.err);
+  JsonNode *root = parse_json (r.out);
+  JsonArray *runs = json_node_get_array (root);
+  assert_int_equal (json_array_get_length (runs), 2);
+  JsonObject *first = json_object_get_object_member (json_array_get_object_element (runs, 0),
+                                                     "results");
+  assert_true (json_object_get_null_member (first, "flow"));
+  JsonObject *f = json_object_get_object_member (
+    json_object_get_object_member (json_array_get_object_element (runs, 1), "results"), "flow");
+  assert_int_equal (json_object_get_int_member (f, "width"), 370);
+  /* the scene moves left by 4..30 px (the disparity), not up or down */
+  assert_true (member_double (f, "mean_u") < -10 && member_double (f, "mean_u") > -25);
+  assert_true (fabs (member_double (f, "mean_v")) < 1);
+  json_node_unref (root);
+  cli_result_clear (&r);
+  g_autoptr (GMappedFile) m = g_mapped_file_new (flo, FALSE, &error);
+  assert_non_null (m);
+  assert_int_equal (g_mapped_file_get_length (m), 12 + 370 * 250 * 8);
+  assert_memory_equal (g_mapped_file_get_contents (m), "PIEH", 4);
+  g_autoptr (FvImage) img = fv_image_load (png, FV_IMAGE_RGB24, &error);
+  assert_non_null (img);
+  assert_int_equal (img->width, 370);
+  /* three frames: folders, one flow per frame after the first */
+  g_autofree char *flo_dir = g_build_filename (dir, "flows", NULL);
+  r = run_cli ("run", "optical_flow", a, b, a, "--flo", flo_dir, "--set", "preset=ultrafast",
+               NULL);
+  assert_int_equal (r.status, 0);
+  cli_result_clear (&r);
+  g_autofree char *f1 = g_build_filename (flo_dir, "motorcycle_half_right.flo", NULL);
+  g_autofree char *f2 = g_build_filename (flo_dir, "motorcycle_half_left.flo", NULL);
+  assert_true (g_file_test (f1, G_FILE_TEST_EXISTS) && g_file_test (f2, G_FILE_TEST_EXISTS));
+  r = run_cli ("run", "face_detection", a, "--flo", flo, NULL);
+  assert_int_equal (r.status, 2);
+  cli_result_clear (&r);
+  g_unlink (f1);
+  g_unlink (f2);
+  g_rmdir (flo_dir);
+  g_unlink (flo);
+  g_unlink (png);
+  g_rmdir (dir);
+}
+
 /* The registry itself: the runnable text carries the settings; bad ones are refused. */
 static void
 test_registry_graph_text (void **state)
@@ -586,6 +645,7 @@ main (int argc, char **argv)
     cmocka_unit_test (test_run_one_pixel_image),
     cmocka_unit_test (test_run_device_option),
     cmocka_unit_test (test_run_selfie_segmentation),
+    cmocka_unit_test (test_run_optical_flow),
   };
   int failed = cmocka_run_group_tests (tests, NULL, NULL);
   g_free (astronaut);

@@ -1,0 +1,71 @@
+/* fovea — `fovea-flow-bench A B PRESET THREADS RUNS`: times the DIS dense flow
+ * (calculators/flow/dis_flow.h) from image A to image B in-process, after one warm-up call
+ * that plans the buffers: prints the median wall-clock and the median CPU time (all threads)
+ * per call in ms, as one JSON line. Used by flow_vs_opencv.py, which times OpenCV's calc()
+ * the same way, so that neither side pays for decoding or process start. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "calculators/flow/dis_flow.h"
+#include "calculators/image/image_io.h"
+
+static double
+now_ms (clockid_t clock)
+{
+  struct timespec t;
+  clock_gettime (clock, &t);
+  return (double) t.tv_sec * 1e3 + (double) t.tv_nsec / 1e6;
+}
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc != 6) {
+    fprintf (stderr, "usage: %s A B PRESET THREADS RUNS\n", argv[0]);
+    return 2;
+  }
+  g_autoptr (GError) error = NULL;
+  FvDisPreset preset;
+  int threads = atoi (argv[4]), runs = atoi (argv[5]);
+  if (!fv_dis_preset_from_name (argv[3], &preset) || threads < 0 || runs < 1 || runs > 10000) {
+    fprintf (stderr, "%s: bad preset, threads or runs\n", argv[0]);
+    return 2;
+  }
+  g_autoptr (FvImage) a = fv_image_load (argv[1], FV_IMAGE_RGB24, &error);
+  g_autoptr (FvImage) b = a ? fv_image_load (argv[2], FV_IMAGE_RGB24, &error) : NULL;
+  FvDisParams p;
+  fv_dis_params_preset (&p, preset);
+  p.threads = threads;
+  g_autoptr (FvDisFlow) dis = b ? fv_dis_flow_new (&p, &error) : NULL;
+  g_autoptr (FvFlowField) flow = dis ? fv_flow_field_new (a->width, a->height, &error) : NULL;
+  if (flow == NULL || !fv_dis_flow_calc (dis, a, b, flow, &error)) {
+    fprintf (stderr, "%s: %s\n", argv[0], error->message);
+    return 1;
+  }
+  g_autofree double *wall = g_new (double, runs), *cpu = g_new (double, runs);
+  for (int i = 0; i < runs; i++) {
+    double w0 = now_ms (CLOCK_MONOTONIC), c0 = now_ms (CLOCK_PROCESS_CPUTIME_ID);
+    /* both directions in turn, as a video's pairs would differ */
+    gboolean ok = i % 2 ? fv_dis_flow_calc (dis, b, a, flow, &error)
+                        : fv_dis_flow_calc (dis, a, b, flow, &error);
+    if (!ok) {
+      fprintf (stderr, "%s: %s\n", argv[0], error->message);
+      return 1;
+    }
+    wall[i] = now_ms (CLOCK_MONOTONIC) - w0;
+    cpu[i] = now_ms (CLOCK_PROCESS_CPUTIME_ID) - c0;
+  }
+  qsort (wall, (size_t) runs, sizeof (double), cmp_double);
+  qsort (cpu, (size_t) runs, sizeof (double), cmp_double);
+  printf ("{\"wall_ms\": %.3f, \"cpu_ms\": %.3f, \"runs\": %d}\n", wall[runs / 2], cpu[runs / 2],
+          runs);
+  return 0;
+}
