@@ -10,8 +10,12 @@
 
 #include "gpu/device_choice.h"
 
+#include "calculators/flow/flo_io.h"
+#include "calculators/flow/flow_color.h"
 #include "calculators/image/image_io.h"
+#include "graph/classification.h"
 #include "graph/detection.h"
+#include "graph/flow_field.h"
 #include "graph/mask.h"
 #include "graph/fovea-graph.h"
 #include "graph/image.h"
@@ -19,6 +23,7 @@
 #include "graph/solutions/solutions.h"
 
 #include <errno.h>
+#include <math.h>
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,6 +124,7 @@ struct _Session {
   char *image_stream;
   GPtrArray *outputs;   /* Output*; the render output last when rendering */
   Output *render;
+  Output *flow;         /* the FLOW output of a flow solution (its frames form a sequence) */
   GMutex lock;
 };
 
@@ -162,6 +168,14 @@ static int
 overlay_candidates (const char *tag, const char *out[2])
 {
   g_autofree char *up = g_ascii_strup (tag, -1);
+  if (strstr (up, "WORLD") != NULL)   /* world landmarks are in metres, not on the image */
+    return 0;
+  /* first: ROIS_FROM_DETECTIONS, HAND_RECTS_FROM_LANDMARKS are rects */
+  if (strstr (up, "RECT") != NULL || strstr (up, "ROI") != NULL) {
+    out[0] = "NORM_RECTS";
+    out[1] = "NORM_RECT";
+    return 2;
+  }
   if (strstr (up, "DETECTION") != NULL) {
     out[0] = "DETECTIONS";
     return 1;
@@ -170,14 +184,9 @@ overlay_candidates (const char *tag, const char *out[2])
     out[0] = "MASK";
     return 1;
   }
-  if (strstr (up, "LANDMARK") != NULL) {
+  if (strstr (up, "LANDMARK") != NULL && strstr (up, "WORLD") == NULL) {
     out[0] = "MULTI_LANDMARKS";
     out[1] = "LANDMARKS";
-    return 2;
-  }
-  if (strstr (up, "RECT") != NULL || strstr (up, "ROI") != NULL) {
-    out[0] = "NORM_RECTS";
-    out[1] = "NORM_RECT";
     return 2;
   }
   return 0;
@@ -282,22 +291,26 @@ session_new (const char *text, gboolean render, gboolean trace, GError **error)
     g_free (o->key);
     o->key = lower;
     g_ptr_array_add (s->outputs, o);
+    if (s->flow == NULL && strcmp (o->tag, "FLOW") == 0)
+      s->flow = o;
   }
   fv_graph_config_free (cfg);
-  /* a graph whose result is an image (superres) renders that image itself */
+  /* a graph whose result is an image (superres) renders that image itself, and a flow is
+   * drawn by the CLI (colour wheel): neither goes through the overlay */
   const Output *image_out = NULL;
   for (guint i = 0; i < s->outputs->len && image_out == NULL; i++) {
     const Output *o = g_ptr_array_index (s->outputs, i);
     if (strcmp (o->tag, "IMAGE") == 0)
       image_out = o;
   }
-  s->graph = render && image_out == NULL ? graph_with_overlay (s, text, error)
-                                         : fv_graph_new_from_string (text, NULL, error);
+  s->graph = render && image_out == NULL && s->flow == NULL
+                 ? graph_with_overlay (s, text, error)
+                 : fv_graph_new_from_string (text, NULL, error);
   if (s->graph == NULL) {
     session_free (s);
     return NULL;
   }
-  if (render) {
+  if (render && s->flow == NULL) {
     s->render = g_new0 (Output, 1);
     s->render->key = g_strdup ("render");
     s->render->tag = g_strdup ("IMAGE");
@@ -372,8 +385,9 @@ add_detection (JsonBuilder *b, const FvDetection *d, int w, int h)
   json_builder_end_object (b);
 }
 
+/* World landmarks (@world) are in metres: no pixel form. */
 static void
-add_landmarks (JsonBuilder *b, const FvLandmarks *l, int w, int h)
+add_landmarks (JsonBuilder *b, const FvLandmarks *l, int w, int h, gboolean world)
 {
   json_builder_begin_array (b);
   for (int k = 0; k < l->n; k++) {
@@ -382,10 +396,20 @@ add_landmarks (JsonBuilder *b, const FvLandmarks *l, int w, int h)
     add_point (b, p->x, p->y);
     json_builder_set_member_name (b, "z");
     json_builder_add_double_value (b, p->z);
+    if (world) {
+      json_builder_end_object (b);
+      continue;
+    }
     json_builder_set_member_name (b, "x_px");
     json_builder_add_double_value (b, p->x * w);
     json_builder_set_member_name (b, "y_px");
     json_builder_add_double_value (b, p->y * h);
+    if (p->visibility != 0 || p->presence != 0) {   /* models without them leave 0 */
+      json_builder_set_member_name (b, "visibility");
+      json_builder_add_double_value (b, p->visibility);
+      json_builder_set_member_name (b, "presence");
+      json_builder_add_double_value (b, p->presence);
+    }
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
@@ -428,15 +452,80 @@ add_mask (JsonBuilder *b, const FvMask *m)
   json_builder_end_object (b);
 }
 
-/* One packet as JSON; @in_vector: a landmarks item of a packet_vector is one object's
- * points (a lone landmarks packet is wrapped as a list of one object). */
+/* A flow field's summary: its size and the mean and largest motion, in pixels (the field
+ * itself goes to --flo, its colours to --render). */
 static void
-add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector)
+add_flow (JsonBuilder *b, const FvFlowField *f)
+{
+  const gsize n = (gsize) f->width * (gsize) f->height;
+  double su = 0, sv = 0, sm = 0, mx = 0;
+  gsize known = 0;
+  for (gsize i = 0; i < n; i++) {
+    double u = f->data[2 * i], v = f->data[2 * i + 1], m = sqrt (u * u + v * v);
+    if (!isfinite (m))
+      continue;
+    su += u;
+    sv += v;
+    sm += m;
+    mx = MAX (mx, m);
+    known++;
+  }
+  const double k = known ? (double) known : 1.0;
+  const char *names[] = { "mean_u", "mean_v", "mean_magnitude", "max_magnitude" };
+  double values[] = { su / k, sv / k, sm / k, mx };
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "width");
+  json_builder_add_int_value (b, f->width);
+  json_builder_set_member_name (b, "height");
+  json_builder_add_int_value (b, f->height);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++) {
+    json_builder_set_member_name (b, names[i]);
+    json_builder_add_double_value (b, values[i]);
+  }
+  json_builder_end_object (b);
+}
+
+/* A classifier's classes, best first as the classifier sorted them. */
+static void
+add_classifications (JsonBuilder *b, const FvClassifications *c)
+{
+  json_builder_begin_array (b);
+  for (int i = 0; i < c->n; i++) {
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "index");
+    json_builder_add_int_value (b, c->items[i].index);
+    json_builder_set_member_name (b, "score");
+    json_builder_add_double_value (b, c->items[i].score);
+    json_builder_set_member_name (b, "label");
+    if (c->items[i].label != NULL)
+      json_builder_add_string_value (b, c->items[i].label);
+    else
+      json_builder_add_null_value (b);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+}
+
+/* A stream of world landmarks (metres), by MediaPipe's naming: *WORLD_LANDMARKS. */
+static gboolean
+is_world (const char *tag)
+{
+  g_autofree char *up = g_ascii_strup (tag, -1);
+  return strstr (up, "WORLD") != NULL;
+}
+
+/* One packet as JSON; @in_vector: a landmarks item of a packet_vector is one object's
+ * points (a lone landmarks packet is wrapped as a list of one object); @world: landmarks
+ * are world landmarks (metres). */
+static void
+add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector,
+            gboolean world)
 {
   const FvDetections *dets = fv_packet_get_detections (p);
   const FvLandmarks *lm = fv_packet_get_landmarks (p);
   const FvNormRect *rect = fv_packet_get_norm_rect (p);
   const FvNormRects *rects = fv_packet_get_norm_rects (p);
+  const FvClassifications *classes = fv_packet_get_classifications (p);
   const GPtrArray *vec = fv_packet_get_vector (p);
   FvTypeId t = fv_packet_type (p);
   if (dets != NULL) {
@@ -447,9 +536,11 @@ add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector)
   } else if (lm != NULL) {
     if (!in_vector)
       json_builder_begin_array (b);
-    add_landmarks (b, lm, w, h);
+    add_landmarks (b, lm, w, h, world);
     if (!in_vector)
       json_builder_end_array (b);
+  } else if (classes != NULL) {
+    add_classifications (b, classes);
   } else if (rect != NULL) {
     add_rect (b, rect);
   } else if (rects != NULL) {
@@ -460,10 +551,12 @@ add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector)
   } else if (vec != NULL) {
     json_builder_begin_array (b);
     for (guint i = 0; i < vec->len; i++)
-      add_packet (b, g_ptr_array_index (vec, i), w, h, TRUE);
+      add_packet (b, g_ptr_array_index (vec, i), w, h, TRUE, world);
     json_builder_end_array (b);
   } else if (fv_packet_get_mask (p) != NULL) {
     add_mask (b, fv_packet_get_mask (p));
+  } else if (fv_packet_get_flow_field (p) != NULL) {
+    add_flow (b, fv_packet_get_flow_field (p));
   } else if (fv_packet_get_image (p) != NULL) {
     /* an image result (superres): its size; the pixels go to --render */
     json_builder_begin_object (b);
@@ -583,7 +676,7 @@ collect_inputs (char **args, int n_args, gboolean *any_folder)
 /* ------------------------------------------------------------------ the command */
 
 typedef struct {
-  char *json, *render, *trace, *backend, *device;
+  char *json, *render, *trace, *backend, *device, *flo;
   char **set;
 } RunArgs;
 
@@ -621,6 +714,53 @@ write_json (const char *dest, JsonNode *root, GError **error)
   return g_file_set_contents (dest, with_nl, -1, error);
 }
 
+/* Whether the graph @text has an output stream tagged FLOW. */
+static gboolean
+solution_has_flow (const char *text)
+{
+  FvGraphConfig *cfg = fv_graph_config_parse (text, -1, "solution", NULL);
+  gboolean found = cfg != NULL && fv_stream_ref_find (cfg->output_streams, "FLOW", 0) != NULL;
+  fv_graph_config_free (cfg);
+  return found;
+}
+
+/* The flow that ends at frame @path (none at the first frame: nothing to write) as .flo
+ * (--flo) and colour-wheel image (--render). FALSE when a write failed. */
+static gboolean
+write_flow (const RunArgs *a, const char *path, FvPacket *packet, gboolean one_out)
+{
+  const FvFlowField *f = packet ? fv_packet_get_flow_field (packet) : NULL;
+  if (f == NULL)
+    return TRUE;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = TRUE;
+  if (a->flo != NULL) {
+    g_autofree char *base = g_path_get_basename (path);
+    char *dot = strrchr (base, '.');
+    if (dot != NULL)
+      *dot = '\0';
+    g_autofree char *file = g_strconcat (base, ".flo", NULL);
+    g_autofree char *dest = one_out ? g_strdup (a->flo) : g_build_filename (a->flo, file, NULL);
+    if (!fv_flo_save (f, dest, &error)) {
+      fprintf (stderr, "fovea run: %s: cannot write the flow %s: %s\n", path, dest,
+               error->message);
+      g_clear_error (&error);
+      ok = FALSE;
+    }
+  }
+  if (a->render != NULL) {
+    g_autofree char *dest = render_path (a->render, path, one_out);
+    g_autoptr (FvImage) img = fv_image_new (FV_IMAGE_RGB24, f->width, f->height, &error);
+    if (img == NULL || !fv_flow_to_color (f, 0, img, &error)
+        || !fv_image_save (img, dest, 0, &error)) {
+      fprintf (stderr, "fovea run: %s: cannot write the flow image %s: %s\n", path, dest,
+               error->message);
+      ok = FALSE;
+    }
+  }
+  return ok;
+}
+
 int
 fv_cmd_run (int argc, char **argv)
 {
@@ -631,6 +771,7 @@ fv_cmd_run (int argc, char **argv)
     { "trace", 't', 0, G_OPTION_ARG_FILENAME, &a.trace, "Write a Chrome trace (chrome://tracing, Perfetto) of the run", "FILE" },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &a.set, "Set a solution option (see `fovea solutions`); repeatable", "KEY=VALUE" },
     { "backend", 'b', 0, G_OPTION_ARG_STRING, &a.backend, "Inference backend: cpu (default), ref or opencl", "NAME" },
+    { "flo", 0, 0, G_OPTION_ARG_FILENAME, &a.flo, "Flow solutions: write each flow as Middlebury .flo: a file for two inputs, else a folder", "OUT" },
     { "device", 'd', 0, G_OPTION_ARG_STRING, &a.device, "Device: cpu, opencl[:P[:D]] or opencl,cpu (CPU fallback); default $FOVEA_DEVICE, else cpu", "LIST" },
     { NULL },
   };
@@ -648,7 +789,7 @@ fv_cmd_run (int argc, char **argv)
 
   if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc < 3) {
     fprintf (stderr, "usage: fovea run SOLUTION INPUT... [--json FILE|-] [--render OUT] "
-             "[--trace FILE] [--set KEY=VALUE]... [--backend NAME] [--device LIST]%s%s\n",
+             "[--trace FILE] [--set KEY=VALUE]... [--backend NAME] [--device LIST] [--flo OUT]%s%s\n",
              error ? "\n  " : "", error ? error->message : "");
     status = 2;
     goto out;
@@ -672,13 +813,27 @@ fv_cmd_run (int argc, char **argv)
   gboolean any_folder;
   inputs = collect_inputs (argv + 2, argc - 2, &any_folder);
   gboolean one_file = inputs->len == 1 && !any_folder;
-  if (a.render != NULL && !one_file && g_mkdir_with_parents (a.render, 0755) != 0) {
-    fprintf (stderr, "fovea run: cannot create the folder %s for --render: %s\n", a.render,
-             g_strerror (errno));
-    status = 1;
+  /* A flow solution reads its inputs as a sequence: two files make one flow, so --render
+   * and --flo name a file; for more they name folders (one output per frame pair). */
+  const gboolean flow_mode = solution_has_flow (text);
+  const gboolean one_out = !any_folder && inputs->len == (flow_mode ? 2u : 1u);
+  if (a.flo != NULL && !flow_mode) {
+    fprintf (stderr, "fovea run: --flo needs a flow solution (one with a FLOW output)\n");
+    status = 2;
     goto out;
   }
-  const char *noun = strstr (name, "face") != NULL ? "faces" : "results";
+  const char *folders[2][2] = { { a.render, "--render" }, { a.flo, "--flo" } };
+  for (int f = 0; f < 2; f++)
+    if (folders[f][0] != NULL && !one_out && g_mkdir_with_parents (folders[f][0], 0755) != 0) {
+      fprintf (stderr, "fovea run: cannot create the folder %s for %s: %s\n", folders[f][0],
+               folders[f][1], g_strerror (errno));
+      status = 1;
+      goto out;
+    }
+  const char *noun = strstr (name, "face") != NULL   ? "faces"
+                     : strstr (name, "hand") != NULL ? "hands"
+                     : strstr (name, "palm") != NULL ? "palms"
+                                                     : "results";
   builder = json_builder_new ();
   if (!one_file)
     json_builder_begin_array (builder);
@@ -752,7 +907,7 @@ fv_cmd_run (int argc, char **argv)
     json_builder_set_member_name (builder, "results");
     json_builder_begin_object (builder);
     int n_objects = -1;
-    FvPacket *rendered = NULL;
+    FvPacket *rendered = NULL, *flow = NULL;
     g_mutex_lock (&session->lock);
     for (guint k = 0; k < session->outputs->len; k++) {
       Output *o = g_ptr_array_index (session->outputs, k);
@@ -761,13 +916,15 @@ fv_cmd_run (int argc, char **argv)
         rendered = p ? fv_packet_ref (p) : NULL;
         continue;
       }
+      if (o == session->flow && p != NULL)
+        flow = fv_packet_ref (p);
       if (n_objects < 0)
         n_objects = count_objects (p);
       json_builder_set_member_name (builder, o->key);
       if (p == NULL)
         json_builder_add_null_value (builder);
       else
-        add_packet (builder, p, w, h, FALSE);
+        add_packet (builder, p, w, h, FALSE, is_world (o->tag));
     }
     g_mutex_unlock (&session->lock);
     json_builder_end_object (builder);
@@ -778,7 +935,9 @@ fv_cmd_run (int argc, char **argv)
                MAX (n_objects, 0), noun, ms);
     else if (a.json == NULL || strcmp (a.json, "-") != 0)
       printf ("%s: %d %s %.1f ms\n", in->path, MAX (n_objects, 0), noun, ms);
-    if (a.render != NULL) {
+    if (flow_mode) {
+      n_failed += write_flow (&a, in->path, flow, one_out) ? 0 : 1;
+    } else if (a.render != NULL) {
       g_autofree char *dest = render_path (a.render, in->path, one_file);
       const FvImage *img = rendered ? fv_packet_get_image (rendered) : NULL;
       if (img == NULL || !fv_image_save (img, dest, 0, &error)) {
@@ -789,6 +948,7 @@ fv_cmd_run (int argc, char **argv)
       }
     }
     fv_packet_unref (rendered);
+    fv_packet_unref (flow);
   }
   if (!one_file)
     json_builder_end_array (builder);
@@ -832,6 +992,7 @@ out:
   g_free (a.trace);
   g_free (a.backend);
   g_free (a.device);
+  g_free (a.flo);
   g_strfreev (a.set);
   return status;
 }
