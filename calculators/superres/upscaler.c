@@ -132,6 +132,12 @@ fv_upscaler_overlap (const FvUpscaler *up)
   return up->overlap;
 }
 
+size_t
+fv_upscaler_arena_bytes (const FvUpscaler *up)
+{
+  return up->interp ? fv_interpreter_arena_bytes (up->interp) : 0;
+}
+
 /* Makes the interpreter fit a th x tw input (re-planned only when the size changes). */
 static gboolean
 ensure_interpreter (FvUpscaler *up, int th, int tw, GError **error)

@@ -47,6 +47,10 @@ void fv_upscaler_free (FvUpscaler *up);
 int fv_upscaler_scale (const FvUpscaler *up);
 int fv_upscaler_overlap (const FvUpscaler *up);
 
+/* Bytes of the activation arena planned for the last image (0 before the first): bounded
+ * by the tile size, whatever the image size. */
+size_t fv_upscaler_arena_bytes (const FvUpscaler *up);
+
 /* Upscales @in into @out, which must have @in's format and scale times its size. */
 gboolean fv_upscaler_run (FvUpscaler *up, const FvImage *in, FvImage *out, GError **error);
 

@@ -272,7 +272,11 @@ cmd_list (int argc, char **argv)
     const FvCatalogEntry *e = &entries[i];
     FvModelStatus status = fv_models_status (e, dir);
     n_ok += status == FV_MODEL_STATUS_OK;
-    g_autofree char *size = format_size ((guint64) e->size);
+    /* a model of several files (TF.js: model.json + shards): all of its bytes */
+    guint64 bytes = (guint64) e->size;
+    for (int x = 0; x < e->n_extra_files; x++)
+      bytes += (guint64) e->extra_files[x].size;
+    g_autofree char *size = format_size (bytes);
     g_autofree char *package = g_strdup_printf ("%s@%s", e->package, e->version);
     printf ("%-*s  %-*s  %10s  %-*s  %s\n", name_width, e->name, file_width, e->file, size,
             package_width, package, fv_model_status_name (status));

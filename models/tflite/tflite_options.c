@@ -109,6 +109,7 @@ expected_options (FvOpType type)
   case FV_OP_ADD: return FV_TFL_OPT_ADD;
   case FV_OP_MUL: return FV_TFL_OPT_MUL;
   case FV_OP_RESIZE_BILINEAR: return FV_TFL_OPT_RESIZE_BILINEAR;
+  case FV_OP_RESIZE_NEAREST_NEIGHBOR: return FV_TFL_OPT_RESIZE_NEAREST_NEIGHBOR;
   case FV_OP_RESHAPE: return FV_TFL_OPT_RESHAPE;
   case FV_OP_PAD: return FV_TFL_OPT_PAD;
   case FV_OP_MEAN: return FV_TFL_OPT_REDUCER;
@@ -192,6 +193,11 @@ fv_tflite_builtin_options (const FvFbTable *op_tbl, FvOp *op, GError **error)
     return !present
       || (fv_fb_bool (&o, 2, FALSE, &opt->resize.align_corners, "align_corners", error)
           && fv_fb_bool (&o, 3, FALSE, &opt->resize.half_pixel_centers, "half_pixel_centers",
+                         error));
+  case FV_OP_RESIZE_NEAREST_NEIGHBOR:
+    return !present
+      || (fv_fb_bool (&o, 0, FALSE, &opt->resize.align_corners, "align_corners", error)
+          && fv_fb_bool (&o, 1, FALSE, &opt->resize.half_pixel_centers, "half_pixel_centers",
                          error));
   case FV_OP_RESHAPE: {
     FvFbVector v;

@@ -77,6 +77,7 @@ map_builtin (gint32 code, FvOpType *out)
   case FV_TFL_RELU6: *out = FV_OP_RELU6; return TRUE;
   case FV_TFL_RESHAPE: *out = FV_OP_RESHAPE; return TRUE;
   case FV_TFL_RESIZE_BILINEAR: *out = FV_OP_RESIZE_BILINEAR; return TRUE;
+  case FV_TFL_RESIZE_NEAREST_NEIGHBOR: *out = FV_OP_RESIZE_NEAREST_NEIGHBOR; return TRUE;
   case FV_TFL_PAD: *out = FV_OP_PAD; return TRUE;
   case FV_TFL_MEAN: *out = FV_OP_MEAN; return TRUE;
   case FV_TFL_STRIDED_SLICE: *out = FV_OP_STRIDED_SLICE; return TRUE;

@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *fovea_bin;
@@ -579,6 +580,47 @@ test_run_optical_flow (void **state)
   g_rmdir (dir);
 }
 
+/* superres: --render writes the upscaled image itself (the package's own result within 1
+ * level), the JSON gives its size; a scale the chosen model lacks is refused. */
+static void
+test_run_superres (void **state)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fovea-cli-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (dir, "x2.png", NULL);
+  g_autofree char *in = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "superres",
+                                          "fixture_lr_128.png", NULL);
+  g_autofree char *ref = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "superres",
+                                           "esrgan-slim_2x_result.png", NULL);
+  CliResult r = run_cli ("run", "superres", in, "--set", "scale=2", "--set", "tile_size=80",
+                         "--json", "-", "--render", out, NULL);
+  if (r.status != 0)
+    fail_msg ("exit %d: %s", r.status, r.err);
+  JsonNode *root = parse_json (r.out);
+  JsonObject *im = json_object_get_object_member (
+    json_object_get_object_member (json_node_get_object (root), "results"), "image");
+  assert_non_null (im);
+  assert_int_equal (json_object_get_int_member (im, "width"), 256);
+  assert_int_equal (json_object_get_int_member (im, "height"), 256);
+  json_node_unref (root);
+  cli_result_clear (&r);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FvImage) got = fv_image_load (out, FV_IMAGE_RGB24, &error);
+  g_autoptr (FvImage) want = fv_image_load (ref, FV_IMAGE_RGB24, &error);
+  assert_non_null (got);
+  assert_non_null (want);
+  assert_int_equal (got->width, want->width);
+  for (int y = 0; y < got->height; y++)
+    for (int i = 0; i < got->width * 3; i++)
+      assert_true (abs ((int) fv_image_row (got, y)[i] - (int) fv_image_row (want, y)[i]) <= 1);
+  g_unlink (out);
+
+  r = run_cli ("run", "superres", in, "--set", "scale=3", "--set", "model=medium", NULL);
+  assert_int_not_equal (r.status, 0);
+  assert_non_null (strstr (r.err, "scale 3"));
+  cli_result_clear (&r);
+  g_rmdir (dir);
+}
+
 /* The registry itself: the runnable text carries the settings; bad ones are refused. */
 static void
 test_registry_graph_text (void **state)
@@ -643,6 +685,7 @@ main (int argc, char **argv)
     cmocka_unit_test (test_run_hands),
     cmocka_unit_test (test_bench_counts_loop_calls_per_frame),
     cmocka_unit_test (test_run_one_pixel_image),
+    cmocka_unit_test (test_run_superres),
     cmocka_unit_test (test_run_device_option),
     cmocka_unit_test (test_run_selfie_segmentation),
     cmocka_unit_test (test_run_optical_flow),

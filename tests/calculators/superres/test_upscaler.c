@@ -135,6 +135,10 @@ test_tiles_are_seamless (void **state)
   worst = compare (a, c, &n_diff);
   printf ("  no overlap vs whole: max |diff| %d, %zu values differ\n", worst, (size_t) n_diff);
   assert_true (worst > 8);
+  /* memory follows the tile, not the image: 32x32 tiles against one 90x70 run */
+  printf ("  arena: whole %zu B, tiled %zu B\n", fv_upscaler_arena_bytes (whole),
+          fv_upscaler_arena_bytes (tiled));
+  assert_true (fv_upscaler_arena_bytes (tiled) * 4 < fv_upscaler_arena_bytes (whole));
   /* a second image of the same size reuses the plan, with the same result */
   g_autoptr (FvImage) b2 = fv_upscaler_upscale (tiled, in, NULL);
   assert_int_equal (compare (b, b2, &n_diff), 0);

@@ -478,11 +478,71 @@ test_rejects_unsafe_file_name (void **state)
   assert_false (g_file_test (escaped, G_FILE_TEST_EXISTS));
 }
 
+/* A model of several files in a folder of its own (a TF.js model.json and its shard):
+ * every file fetched and checked, the main one published last, a bad extra file caught
+ * by the status and by the fetch, unsafe extra names refused. */
+static void
+test_multi_file_model (void **state)
+{
+  (void) state;
+  g_autofree char *shard_sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, fx.packed,
+                                                           sizeof fx.packed);
+  FvCatalogFile extra = { .file = "multi/shard.bin", .sha256 = shard_sha,
+                          .size = sizeof fx.packed, .member = "package/foo_packed.data" };
+  FvCatalogEntry multi = loose_entry ();
+  multi.name = "multi";
+  multi.file = "multi/model.json";
+  multi.extra_files = &extra;
+  multi.n_extra_files = 1;
+  GError *error = NULL;
+  if (!fetch_two (&multi, NULL, fx.tarballs, FALSE, &(Counts) { 0 }, &error))
+    fail_msg ("fetch failed: %s", error->message);
+  g_autofree char *main_path = g_build_filename (fx.dest, "multi", "model.json", NULL);
+  g_autofree char *shard_path = g_build_filename (fx.dest, "multi", "shard.bin", NULL);
+  assert_file_bytes (main_path, fx.loose, LOOSE_SIZE);
+  assert_file_bytes (shard_path, fx.packed, sizeof fx.packed);
+  assert_int_equal (count_entries (fx.dest), 1);   /* just the folder */
+  assert_int_equal (fv_models_status (&multi, fx.dest), FV_MODEL_STATUS_OK);
+
+  /* a damaged shard: the status says so, a fetch repairs it */
+  fx.packed[7] ^= 0xff;
+  write_file (shard_path, fx.packed, sizeof fx.packed);
+  fx.packed[7] ^= 0xff;
+  assert_int_equal (fv_models_status (&multi, fx.dest), FV_MODEL_STATUS_BAD_CHECKSUM);
+  Counts counts = { 0 };
+  assert_true (fetch_two (&multi, NULL, fx.tarballs, FALSE, &counts, &error));
+  assert_int_equal (counts.phases[FV_FETCH_PHASE_DONE], 1);
+  assert_file_bytes (shard_path, fx.packed, sizeof fx.packed);
+  g_unlink (shard_path);
+  assert_int_equal (fv_models_status (&multi, fx.dest), FV_MODEL_STATUS_MISSING);
+
+  /* a shard with another checksum: nothing of the model is published */
+  remove_tree (fx.dest);
+  extra.sha256 = fx.loose_sha;
+  assert_false (fetch_two (&multi, NULL, fx.tarballs, FALSE, &(Counts) { 0 }, &error));
+  assert_true (g_error_matches (error, FV_FETCH_ERROR, FV_FETCH_ERROR_CHECKSUM));
+  assert_non_null (strstr (error->message, "multi/shard.bin"));
+  g_clear_error (&error);
+  assert_false (g_file_test (main_path, G_FILE_TEST_EXISTS));
+
+  /* names leaving the models dir, or nested deeper than one folder */
+  const char *unsafe[] = { "multi/../../x.bin", "../x.bin", "a/b/c.bin", "/abs.bin", "multi/" };
+  for (guint i = 0; i < G_N_ELEMENTS (unsafe); i++) {
+    extra.file = unsafe[i];
+    assert_false (fetch_two (&multi, NULL, fx.tarballs, FALSE, &(Counts) { 0 }, &error));
+    assert_non_null (strstr (error->message, "multi"));
+    g_clear_error (&error);
+  }
+  g_autofree char *escaped = g_build_filename (fx.root, "x.bin", NULL);
+  assert_false (g_file_test (escaped, G_FILE_TEST_EXISTS));
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_fetch_offline, test_setup, test_teardown),
+    cmocka_unit_test_setup_teardown (test_multi_file_model, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown (test_rerun_skips_verified, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown (test_corrupt_file_refetched, test_setup, test_teardown),
     cmocka_unit_test_setup_teardown (test_checksum_mismatch_leaves_nothing, test_setup,

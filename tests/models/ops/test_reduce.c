@@ -1,5 +1,5 @@
-/* fovea tests — MEAN, RESIZE_BILINEAR and FULLY_CONNECTED reference kernels:
- * hand-worked outputs (keep_dims both ways, resize edges under each coordinate rule,
+/* fovea tests — MEAN, RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR and FULLY_CONNECTED
+ * reference kernels: hand-worked outputs (keep_dims both ways, resize edges under each coordinate rule,
  * batch flattening), prepare() rejections and the task split. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -120,6 +120,67 @@ test_resize_legacy_and_align_corners (void **state)
   ot_free (t);
 }
 
+/* RESIZE_NEAREST_NEIGHBOR of in[y][x][c] = 10 y + x + 100 c (3x3, 2 channels) to
+ * @oh x @ow; the expected source rows / columns are worked out by hand per rule. */
+static void
+check_nearest (int oh, int ow, gboolean align, gboolean half, const int *rows,
+               const int *cols)
+{
+  float in[3 * 3 * 2];
+  for (int y = 0; y < 3; y++)
+    for (int x = 0; x < 3; x++)
+      for (int c = 0; c < 2; c++)
+        in[(y * 3 + x) * 2 + c] = (float) (10 * y + x + 100 * c);
+  OpTest *t = ot_new (FV_OP_RESIZE_NEAREST_NEIGHBOR);
+  ot_input (t, F32, OT_SHAPE (1, 3, 3, 2), in);
+  ot_const (t, I32, OT_SHAPE (2), ((const int32_t[]) { oh, ow }));
+  int out = ot_output (t, F32, OT_SHAPE (1, oh, ow, 2));
+  ot_options (t)->resize = (FvResizeOptions) { align, half };
+  assert_true (ot_prepare (t, NULL));
+  ot_run (t, 1);
+  float want[12 * 12 * 2];
+  for (int y = 0; y < oh; y++)
+    for (int x = 0; x < ow; x++)
+      for (int c = 0; c < 2; c++)
+        want[(y * ow + x) * 2 + c] = (float) (10 * rows[y] + cols[x] + 100 * c);
+  ot_assert_floats (want, ot_data (t, out), (size_t) (oh * ow * 2), 0);
+  if (oh > 1)
+    ot_check_task_split (t);
+  ot_free (t);
+}
+
+static void
+test_resize_nearest (void **state)
+{
+  /* Keras UpSampling2D (2, 3): src = floor (d * 3 / 6) rows, floor (d * 3 / 9) columns */
+  check_nearest (6, 9, FALSE, FALSE, (const int[]) { 0, 0, 1, 1, 2, 2 },
+                 (const int[]) { 0, 0, 0, 1, 1, 1, 2, 2, 2 });
+  /* down 3 -> 2: scale 1.5; floor (0, 1.5) = 0, 1 */
+  check_nearest (2, 2, FALSE, FALSE, (const int[]) { 0, 1 }, (const int[]) { 0, 1 });
+  /* half-pixel: floor ((d + 0.5) 1.5) = floor (0.75, 2.25) = 0, 2 */
+  check_nearest (2, 2, FALSE, TRUE, (const int[]) { 0, 2 }, (const int[]) { 0, 2 });
+  /* align corners 3 -> 2: scale 2, round (0, 2); 3 -> 5: scale 0.5, round (0, 0.5, 1, 1.5,
+   * 2) with halves away from zero = 0, 1, 1, 2, 2 */
+  check_nearest (2, 5, TRUE, FALSE, (const int[]) { 0, 2 }, (const int[]) { 0, 1, 1, 2, 2 });
+  /* up 3 -> 4 with half-pixel: floor ((d + 0.5) 0.75) = 0, 1, 1, 2 */
+  check_nearest (4, 4, FALSE, TRUE, (const int[]) { 0, 1, 1, 2 },
+                 (const int[]) { 0, 1, 1, 2 });
+
+  /* a wrong output shape, a size that is not a 2-vector */
+  OpTest *t = ot_new (FV_OP_RESIZE_NEAREST_NEIGHBOR);
+  ot_input (t, F32, OT_SHAPE (1, 3, 3, 2), NULL);
+  ot_const (t, I32, OT_SHAPE (2), ((const int32_t[]) { 6, 6 }));
+  ot_output (t, F32, OT_SHAPE (1, 6, 5, 2));
+  ot_expect_error (t, FV_MODEL_ERROR_SHAPE);
+  ot_free (t);
+  t = ot_new (FV_OP_RESIZE_NEAREST_NEIGHBOR);
+  ot_input (t, F32, OT_SHAPE (1, 3, 3, 2), NULL);
+  ot_const (t, I32, OT_SHAPE (1), ((const int32_t[]) { 6 }));
+  ot_output (t, F32, OT_SHAPE (1, 6, 6, 2));
+  ot_expect_error (t, FV_MODEL_ERROR_SHAPE);
+  ot_free (t);
+}
+
 static void
 test_resize_rejects (void **state)
 {
@@ -228,6 +289,7 @@ main (void)
     cmocka_unit_test (test_resize_half_pixel),
     cmocka_unit_test (test_resize_legacy_and_align_corners),
     cmocka_unit_test (test_resize_rejects),
+    cmocka_unit_test (test_resize_nearest),
     cmocka_unit_test (test_fully_connected),
     cmocka_unit_test (test_fully_connected_batches),
   };

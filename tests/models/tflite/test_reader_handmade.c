@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "models/interpreter.h"
 #include "models/tflite/tflite_reader.h"
 #include "tflite_builder.h"
 
@@ -565,6 +566,41 @@ test_external_buffer (void **state)
   g_free (bytes);
 }
 
+/* RESIZE_NEAREST_NEIGHBOR (builtin 97) with its ResizeNearestNeighborOptions (union 74:
+ * align_corners, half_pixel_centers), read and run: a 2x2 map to 4x4. */
+static void
+test_resize_nearest (void **state)
+{
+  static const int32_t shape_in[] = { 1, 2, 2, 1 }, shape_size[] = { 2 };
+  static const int32_t shape_out[] = { 1, 4, 4, 1 }, size[] = { 4, 4 };
+  TbModel *tm = tb_model_new ();
+  int oc = tb_opcode (tm, 97, NULL, 3);
+  int t_in = tb_tensor (tm, "input", T_FLOAT32, shape_in, 4, NULL, 0);
+  int t_size = tb_tensor (tm, "size", T_INT32, shape_size, 1, size, sizeof size);
+  int t_out = tb_tensor (tm, "output", T_FLOAT32, shape_out, 4, NULL, 0);
+  int32_t ins[2] = { t_in, t_size }, outs[1] = { t_out };
+  int op = tb_op (tm, oc, ins, 2, outs, 1);
+  FvtbNode *o = fvtb_table (tb_builder (tm));
+  fvtb_scalar (o, 1, 1, 1);   /* half_pixel_centers */
+  tb_op_builtin_options (tm, op, 74, o);
+  tb_io (tm, (const int32_t[]) { t_in }, 1, outs, 1);
+  FvModel *m = read_ok (tm);   /* consumes tm */
+  assert_int_equal (m->ops[0].type, FV_OP_RESIZE_NEAREST_NEIGHBOR);
+  assert_false (m->ops[0].options.resize.align_corners);
+  assert_true (m->ops[0].options.resize.half_pixel_centers);
+  assert_true (fv_model_validate (m, NULL));
+  FvInterpreter *it = fv_interpreter_new (m, "ref", NULL, NULL);
+  assert_non_null (it);
+  float *x = fv_interpreter_input (it, 0);
+  x[0] = 1, x[1] = 2, x[2] = 3, x[3] = 4;
+  assert_true (fv_interpreter_invoke (it, NULL));
+  /* floor ((d + 0.5) / 2) = 0, 0, 1, 1 */
+  static const float want[16] = { 1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4 };
+  assert_memory_equal (fv_interpreter_output (it, 0), want, sizeof want);
+  fv_interpreter_free (it);
+  fv_model_free (m);
+}
+
 int
 main (void)
 {
@@ -594,6 +630,7 @@ main (void)
     cmocka_unit_test (test_transpose_conv_params),
     cmocka_unit_test (test_sparsity),
     cmocka_unit_test (test_external_buffer),
+    cmocka_unit_test (test_resize_nearest),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
