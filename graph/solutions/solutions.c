@@ -418,6 +418,7 @@ check_choices (const FvSolution *solution, char **set, GError **error)
     { "hands", "model_complexity", { "0", "1", NULL } },
     { "palm_detection", "model_complexity", { "0", "1", NULL } },
     { "pose", "model_complexity", { "0", "1", "2", NULL } },
+    { "selfie_segmentation", "model_selection", { "0", "1", NULL } },
   };
   for (gsize c = 0; c < G_N_ELEMENTS (choices); c++) {
     if (solution != fv_solution_find (choices[c].solution))

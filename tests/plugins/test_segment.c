@@ -10,6 +10,7 @@
  *    out (weight 0) become the colour, the rest lie between the two; a blur leaves the
  *    person alone and smooths the background; I420 frames too;
  *  - a late frame passed on still gets a mask frame (the last one);
+ *  - a bad option (a model_selection with no model) fails with a message naming it;
  *  - the meta survives a buffer copy (shared, not copied) and videoscale, and a region copy
  *    drops it. */
 #include <stdarg.h>
@@ -355,6 +356,21 @@ test_mask_mode_wrong_caps (void **state)
   }
 }
 
+static void
+test_bad_option (void **state)
+{
+  GstElement *p = gst_parse_launch (
+    "videotestsrc num-buffers=2 ! video/x-raw,format=RGBA,width=64,height=48 ! "
+    "foveasegment mode=mask options=\"model_selection=7\" ! fakesink", NULL);
+  assert_non_null (p);
+  char *message = run_to_end (p);
+  gst_object_unref (p);
+  printf ("  model_selection=7\n    -> %s\n", message);
+  assert_non_null (message);
+  assert_non_null (strstr (message, "model_selection"));
+  g_free (message);
+}
+
 /* A frame QoS says is late passes at once: no new inference, but still a mask frame (the
  * last mask), not garbage. */
 static void
@@ -565,6 +581,7 @@ main (void)
     cmocka_unit_test (test_mask_mode_from_i420),
     cmocka_unit_test (test_mask_mode_wrong_caps),
     cmocka_unit_test (test_mask_mode_late_frame),
+    cmocka_unit_test (test_bad_option),
     cmocka_unit_test (test_background_color),
     cmocka_unit_test (test_background_blur),
     cmocka_unit_test (test_background_i420),

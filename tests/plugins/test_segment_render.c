@@ -12,7 +12,9 @@
  *  - the blur equals a plain (direct-sum) box blur along rows then columns, twice, rounded
  *    after each pass, the edges extended, for small and huge radii;
  *  - the GRAY8 mask: 255 x p rounded, and the threshold;
- *  - formats it cannot handle are refused. */
+ *  - formats it cannot handle are refused;
+ *  - the mask meta from plain values: bad sizes and non-mask packets give no meta, values
+ *    are clamped, a copy shares the mask. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +28,7 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 
+#include "plugins/fovea_mask_meta.h"
 #include "plugins/segment_render.h"
 
 #define GUARD 128
@@ -310,6 +313,35 @@ test_unsupported_format (void **state)
   frame_free (&f);
 }
 
+static void
+test_mask_meta_bad_input (void **state)
+{
+  GstBuffer *buf = gst_buffer_new ();
+  const float values[] = { NAN, -INFINITY, 2.0f, 0.25f, -0.5f, INFINITY };
+  assert_null (fv_gst_buffer_add_mask_meta_from_data (buf, "person", 0, 3, values));
+  assert_null (fv_gst_buffer_add_mask_meta_from_data (buf, "person", 3, 0, values));
+  assert_null (fv_gst_buffer_add_mask_meta_from_data (buf, "person", 40000, 1, values));
+  FvPacket *not_a_mask = fv_packet_new_int (7);
+  assert_null (fv_gst_buffer_add_mask_meta (buf, "person", not_a_mask));
+  assert_null (fv_gst_buffer_add_mask_meta (buf, "person", NULL));
+  fv_packet_unref (not_a_mask);
+  assert_null (fv_gst_buffer_get_mask_meta (buf));
+
+  FvGstMaskMeta *m = fv_gst_buffer_add_mask_meta_from_data (buf, NULL, 3, 2, values);
+  assert_non_null (m);
+  assert_string_equal (m->kind, "object");
+  const float want[] = { 0.0f, 0.0f, 1.0f, 0.25f, 0.0f, 1.0f };
+  assert_memory_equal (m->data, want, sizeof want);
+  /* reading through a frame of another size: the nearest value, the border past it */
+  assert_true (fv_gst_mask_meta_at (m, 1, 2, 6, 4) == 0.25f);   /* value (0, 1) */
+  assert_true (fv_gst_mask_meta_at (m, 1000, 1000, 6, 4) == 1.0f);
+  assert_true (fv_gst_mask_meta_at (m, 0, 0, 0, 0) == 0.0f);
+  GstBuffer *copy = gst_buffer_copy (buf);
+  assert_ptr_equal (fv_gst_buffer_get_mask_meta (copy)->data, m->data);
+  gst_buffer_unref (copy);
+  gst_buffer_unref (buf);
+}
+
 int
 main (void)
 {
@@ -319,6 +351,7 @@ main (void)
     cmocka_unit_test (test_values),
     cmocka_unit_test (test_blur_matches_direct_sums),
     cmocka_unit_test (test_unsupported_format),
+    cmocka_unit_test (test_mask_meta_bad_input),
   };
   int rc = cmocka_run_group_tests (tests, NULL, NULL);
   gst_deinit ();
