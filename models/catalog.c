@@ -1,5 +1,7 @@
 /* fovea — the model catalog: the 15 distinct MediaPipe models of the pinned @mediapipe npm
- * packages, with their provenance, input preparation and decoding options.
+ * packages, with their provenance, input preparation and decoding options, and the five
+ * UpscalerJS super-resolution networks (TF.js layers models) of @upscalerjs/esrgan-slim and
+ * -medium.
  *
  * Sources of the numbers (cited per entry as [brief §x] / [inventory: model]):
  *   brief     = /work/shared/models-notes/mediapipe-brief.md (MediaPipe commit 9d880778)
@@ -27,6 +29,9 @@ G_DEFINE_QUARK (fv-catalog-error-quark, fv_catalog_error)
 #define VER_POSE "0.5.1675469404"
 #define PKG_SELFIE "@mediapipe/selfie_segmentation"
 #define VER_SELFIE "0.1.1675465747"
+#define PKG_ESRGAN_SLIM "@upscalerjs/esrgan-slim"
+#define PKG_ESRGAN_MEDIUM "@upscalerjs/esrgan-medium"
+#define VER_ESRGAN "1.0.0"
 
 /* BlazeFace short range [brief §3a table]: 4 layers, strides 8,16,16,16, scales
  * 0.1484375..0.75, offsets 0.5, aspect 1.0, interpolated 1.0, fixed size, 128x128;
@@ -163,6 +168,56 @@ static const FvCatalogSegmentation selfie_landscape_mask = {
   .output_width = 256, .output_height = 144, .output_channels = 1,
   .output_is_probability = TRUE,
 };
+
+
+/* UpscalerJS RDN networks (MIT). Each is models/xN/model.json plus one weight shard in its
+ * package; the definition (dist/esm/packages/shared/src/esrgan/esrgan.js) gives RGB in
+ * and out in [0, 255]. sha256 and sizes computed from `npm pack @upscalerjs/esrgan-slim@1.0.0`
+ * and `... esrgan-medium@1.0.0`. The receptive radius counts the 3x3 / 5x5 convolutions
+ * before the upsampling (slim: 8 layers, one 5x5 = 9 px; medium: 16 layers = 17 px) plus
+ * one input pixel for the 3x3 convolution after it. */
+static const FvCatalogSuperres slim_x2 = { .scale = 2, .variant = "slim", .receptive_radius = 10 };
+static const FvCatalogSuperres slim_x3 = { .scale = 3, .variant = "slim", .receptive_radius = 10 };
+static const FvCatalogSuperres slim_x4 = { .scale = 4, .variant = "slim", .receptive_radius = 10 };
+static const FvCatalogSuperres medium_x2 = { .scale = 2, .variant = "medium",
+                                             .receptive_radius = 18 };
+static const FvCatalogSuperres medium_x4 = { .scale = 4, .variant = "medium",
+                                             .receptive_radius = 18 };
+
+static const FvCatalogFile slim_x2_shards[] = { {
+  .file = "esrgan_slim_x2/group1-shard1of1.bin",
+  .sha256 = "5cb464ae4d390ce0a771afd5feaf60fbfcdb18ab48a56db98cdf6b88202369de",
+  .size = 888300, .member = "package/models/x2/group1-shard1of1.bin" } };
+static const FvCatalogFile slim_x3_shards[] = { {
+  .file = "esrgan_slim_x3/group1-shard1of1.bin",
+  .sha256 = "9d344609abd1e29bd3924f9c4e9ffaa1aee6be7c3586bab0f52863597858a2ba",
+  .size = 907260, .member = "package/models/x3/group1-shard1of1.bin" } };
+static const FvCatalogFile slim_x4_shards[] = { {
+  .file = "esrgan_slim_x4/group1-shard1of1.bin",
+  .sha256 = "82637daaf3ba024df5e9da2389e8992e7a6e8a992ba6268ce6bc490c92e9516e",
+  .size = 933804, .member = "package/models/x4/group1-shard1of1.bin" } };
+static const FvCatalogFile medium_x2_shards[] = { {
+  .file = "esrgan_medium_x2/group1-shard1of1.bin",
+  .sha256 = "6a210f30f209192bad4650ea4f619adadbd36228e998aa49a4195c6e7ec70761",
+  .size = 2772940, .member = "package/models/x2/group1-shard1of1.bin" } };
+static const FvCatalogFile medium_x4_shards[] = { {
+  .file = "esrgan_medium_x4/group1-shard1of1.bin",
+  .sha256 = "ed791214e78e498dd42ce5da0e16b78a1047732e5d99467aaead2a90cb566a69",
+  .size = 2818444, .member = "package/models/x4/group1-shard1of1.bin" } };
+
+/* The fields every super-resolution entry shares. */
+#define SUPERRES_ENTRY(NAME, PKG, MEMBER, SHA, SIZE, INFO, SHARDS, DESC) \
+  { \
+    .name = NAME, .file = NAME "/model.json", .sha256 = SHA, .size = SIZE, \
+    .package = PKG, .version = VER_ESRGAN, .member = MEMBER, \
+    .range_start = -1, .range_end = -1, \
+    .kind = FV_MODEL_KIND_SUPERRES, \
+    .input_width = 0, .input_height = 0, .input_channels = 3, \
+    .input_lo = 0.0f, .input_hi = 255.0f, \
+    .keep_aspect_ratio = TRUE, .border = FV_CATALOG_BORDER_ZERO, \
+    .description = DESC, .superres = &INFO, \
+    .extra_files = SHARDS, .n_extra_files = G_N_ELEMENTS (SHARDS), \
+  }
 
 static const FvCatalogEntry catalog[] = {
   /* [inventory: face_detection_short_range] loose file; 128x128, keep aspect, [-1, 1],
@@ -416,6 +471,23 @@ static const FvCatalogEntry catalog[] = {
     .description = "Selfie segmentation (landscape 256x144): person mask, fewer FLOPs",
     .segmentation = &selfie_landscape_mask,
   },
+  SUPERRES_ENTRY ("esrgan_slim_x2", PKG_ESRGAN_SLIM, "package/models/x2/model.json",
+                  "8efb488c2caed0196a6163e3f06798f9245e92623ffd50654a26c372e09150ea", 12336,
+                  slim_x2, slim_x2_shards, "ESRGAN slim x2 (UpscalerJS RDN, 2 dense blocks)"),
+  SUPERRES_ENTRY ("esrgan_slim_x3", PKG_ESRGAN_SLIM, "package/models/x3/model.json",
+                  "642208758cf6c42a4f88745894b45cc03776681a46027b85963f01fe003e9917", 12336,
+                  slim_x3, slim_x3_shards, "ESRGAN slim x3 (UpscalerJS RDN, 2 dense blocks)"),
+  SUPERRES_ENTRY ("esrgan_slim_x4", PKG_ESRGAN_SLIM, "package/models/x4/model.json",
+                  "3a2eaa642232567e7d2a2e7638c9704f42f63f355fc656c18aa78bf2da1d903d", 12336,
+                  slim_x4, slim_x4_shards, "ESRGAN slim x4 (UpscalerJS RDN, 2 dense blocks)"),
+  SUPERRES_ENTRY ("esrgan_medium_x2", PKG_ESRGAN_MEDIUM, "package/models/x2/model.json",
+                  "197b99be1f385b9f7914ecd8fd6e9ebf65833859807aae90666188dbc39cbf93", 30051,
+                  medium_x2, medium_x2_shards,
+                  "ESRGAN medium x2 (UpscalerJS RDN, 10 dense blocks)"),
+  SUPERRES_ENTRY ("esrgan_medium_x4", PKG_ESRGAN_MEDIUM, "package/models/x4/model.json",
+                  "6abcf2a497bb361a9b75afbab390a2bc0df88236c7b7c96edc1c2cdbdbec8e3c", 30051,
+                  medium_x4, medium_x4_shards,
+                  "ESRGAN medium x4 (UpscalerJS RDN, 10 dense blocks)"),
 };
 
 const FvCatalogEntry *
@@ -481,6 +553,17 @@ fv_catalog_model_path (const FvCatalogEntry *entry, GError **error)
                  G_GINT64_FORMAT "; run `fovea models fetch --force %s`",
                  entry->name, path, (gint64) st.st_size, (gint64) entry->size, entry->name);
     return NULL;
+  }
+  /* the files the main one needs (weight shards): present with their sizes too */
+  for (int i = 0; i < entry->n_extra_files; i++) {
+    const FvCatalogFile *x = &entry->extra_files[i];
+    g_autofree char *xpath = g_build_filename (dir, x->file, NULL);
+    if (g_stat (xpath, &st) != 0 || !S_ISREG (st.st_mode) || (int64_t) st.st_size != x->size) {
+      g_set_error (error, FV_CATALOG_ERROR, FV_CATALOG_ERROR_NOT_FETCHED,
+                   "model %s is not fetched: %s is missing or has the wrong size; run "
+                   "`fovea models fetch --force %s`", entry->name, xpath, entry->name);
+      return NULL;
+    }
   }
   return g_steal_pointer (&path);
 }

@@ -1,6 +1,7 @@
-/* fovea — the model catalog: every MediaPipe model fovea knows, where it comes from
- * (pinned npm package, path and byte range inside it, sha256), how its input is prepared
- * and the post-processing numbers a pipeline needs to decode its outputs.
+/* fovea — the model catalog: every model fovea knows (MediaPipe's TFLite models and the
+ * UpscalerJS super-resolution networks in TF.js format), where it comes from (pinned npm
+ * package, path and byte range inside it, sha256), how its input is prepared and the
+ * post-processing numbers a pipeline needs to decode its outputs.
  *
  * Ownership: catalog entries are static, read-only data owned by the library; never free
  * them. Functions returning `char *` return transfer-full strings (g_free).
@@ -25,6 +26,7 @@ typedef enum {
   FV_MODEL_KIND_DETECTOR,        /* SSD-style boxes + scores, decoded with anchors */
   FV_MODEL_KIND_LANDMARKS,       /* a fixed number of points in a region of interest */
   FV_MODEL_KIND_SEGMENTATION,    /* a per-pixel mask */
+  FV_MODEL_KIND_SUPERRES,        /* an image upscaled by an integer factor (TF.js model) */
 } FvModelKind;
 
 /* What ImageToTensor writes outside the source image. */
@@ -84,9 +86,30 @@ typedef struct {
   gboolean output_is_probability; /* TensorsToSegmentation activation NONE */
 } FvCatalogSegmentation;
 
+/* A super-resolution network: any input size (a TF.js model instantiated per size),
+ * RGB in and out, both in [input_lo, input_hi] = [0, 255]. */
+typedef struct {
+  int scale;                      /* output size = input size x scale */
+  const char *variant;            /* "slim", "medium": the UpscalerJS package's size */
+  int receptive_radius;           /* input pixels one output pixel depends on, each side:
+                                     a tile overlap at least this large hides every seam */
+} FvCatalogSuperres;
+
+/* A further file a model needs beside its main one (a TF.js model's weight shards). It
+ * lives next to the main file, in the same folder of the models dir. */
+typedef struct {
+  const char *file;               /* path in the models dir, "esrgan_slim_x2/group1-shard1of1.bin" */
+  const char *sha256;
+  int64_t size;
+  const char *member;             /* path inside the npm tarball (a loose file) */
+} FvCatalogFile;
+
 typedef struct FvCatalogEntry {
   const char *name;               /* "face_landmark" */
-  const char *file;               /* "face_landmark.tflite": the name in the models dir */
+  const char *file;               /* "face_landmark.tflite": the name in the models dir (a
+                                     TF.js model: "esrgan_slim_x2/model.json", a folder of
+                                     its own, as its shards have the same names in every
+                                     package) */
   const char *sha256;             /* 64 lowercase hex digits */
   int64_t size;                   /* bytes */
   const char *package;            /* npm package, "@mediapipe/face_mesh" */
@@ -103,6 +126,10 @@ typedef struct FvCatalogEntry {
   const FvCatalogDetector *detector;
   const FvCatalogLandmarks *landmarks;
   const FvCatalogSegmentation *segmentation;
+  const FvCatalogSuperres *superres;
+  /* Files fetched and checked with the main one (weight shards); n_extra_files of them. */
+  const FvCatalogFile *extra_files;
+  int n_extra_files;
 } FvCatalogEntry;
 
 /* All entries, in a stable order. Transfer none. */

@@ -1,6 +1,8 @@
-/* fovea — `npm pack` based model fetching: get each needed @mediapipe package once, pull the
- * model members out with tar, cut packed models out of their assets file, verify sha256,
- * and publish each file with an atomic rename so a half-written model is never seen.
+/* fovea — `npm pack` based model fetching: get each needed package once, pull the model
+ * members out with tar, cut packed models out of their assets file, verify sha256, and
+ * publish each file with an atomic rename so a half-written model is never seen. A model
+ * may be several files (a TF.js model.json and its weight shards): each is checked and
+ * published on its own, the entry's main file last.
  */
 #include "models/fetch.h"
 
@@ -56,19 +58,63 @@ fv_sha256_file (const char *path, GError **error)
   return hex;
 }
 
+/* One file of a model: the entry's main file or one of its extra files. */
+typedef struct {
+  const char *file;
+  const char *sha256;
+  int64_t size;
+  const char *member;
+  int64_t range_start, range_end;
+} FetchFile;
+
+/* The files of @entry, extra files first and the main file last (so a model whose main file
+ * is present has all its files). Transfer container. */
+static GArray *
+entry_files (const FvCatalogEntry *entry)
+{
+  GArray *files = g_array_new (FALSE, FALSE, sizeof (FetchFile));
+  for (int i = 0; i < entry->n_extra_files && entry->extra_files != NULL; i++) {
+    const FvCatalogFile *x = &entry->extra_files[i];
+    FetchFile f = { x->file, x->sha256, x->size, x->member, -1, -1 };
+    g_array_append_val (files, f);
+  }
+  FetchFile main_file = { entry->file, entry->sha256, entry->size, entry->member,
+                          entry->range_start, entry->range_end };
+  g_array_append_val (files, main_file);
+  return files;
+}
+
 static FvModelStatus
-status_of_path (const FvCatalogEntry *entry, const char *path)
+status_of_path (const FetchFile *file, const char *path)
 {
   GStatBuf st;
   if (g_stat (path, &st) != 0)
     return FV_MODEL_STATUS_MISSING;
   /* A size mismatch settles it without reading the file. */
-  if (!S_ISREG (st.st_mode) || (entry->size > 0 && (int64_t) st.st_size != entry->size))
+  if (!S_ISREG (st.st_mode) || (file->size > 0 && (int64_t) st.st_size != file->size))
     return FV_MODEL_STATUS_BAD_CHECKSUM;
   g_autofree char *hex = fv_sha256_file (path, NULL);
-  if (hex == NULL || g_ascii_strcasecmp (hex, entry->sha256) != 0)
+  if (hex == NULL || g_ascii_strcasecmp (hex, file->sha256) != 0)
     return FV_MODEL_STATUS_BAD_CHECKSUM;
   return FV_MODEL_STATUS_OK;
+}
+
+/* The worst status of the entry's files: missing if any is missing, else bad if any is. */
+static FvModelStatus
+status_in (const FvCatalogEntry *entry, const char *dir)
+{
+  g_autoptr (GArray) files = entry_files (entry);
+  FvModelStatus worst = FV_MODEL_STATUS_OK;
+  for (guint i = 0; i < files->len; i++) {
+    const FetchFile *f = &g_array_index (files, FetchFile, i);
+    g_autofree char *path = g_build_filename (dir, f->file, NULL);
+    FvModelStatus st = status_of_path (f, path);
+    if (st == FV_MODEL_STATUS_MISSING)
+      return st;
+    if (st != FV_MODEL_STATUS_OK)
+      worst = st;
+  }
+  return worst;
 }
 
 FvModelStatus
@@ -76,8 +122,7 @@ fv_models_status (const FvCatalogEntry *entry, const char *dir)
 {
   g_return_val_if_fail (entry != NULL, FV_MODEL_STATUS_MISSING);
   g_autofree char *owned_dir = dir == NULL ? fv_models_dir () : NULL;
-  g_autofree char *path = g_build_filename (dir != NULL ? dir : owned_dir, entry->file, NULL);
-  return status_of_path (entry, path);
+  return status_in (entry, dir != NULL ? dir : owned_dir);
 }
 
 static void
@@ -176,17 +221,27 @@ write_all (int fd, const guint8 *data, size_t len)
 /* Writes data as dest/file through a part file in the same directory (so the rename is
  * atomic) and makes it durable before the rename. On error only the part file is removed. */
 static gboolean
-publish_file (const char *dest, const FvCatalogEntry *entry, const guint8 *data, size_t len,
-              GError **error)
+publish_file (const char *dest, const FvCatalogEntry *entry, const FetchFile *file,
+              const guint8 *data, size_t len, GError **error)
 {
-  g_autofree char *final_path = g_build_filename (dest, entry->file, NULL);
-  g_autofree char *part_name = g_strdup_printf (".%s.part-XXXXXX", entry->file);
-  g_autofree char *part_path = g_build_filename (dest, part_name, NULL);
+  g_autofree char *final_path = g_build_filename (dest, file->file, NULL);
+  /* a file in a folder of its own (a TF.js model's) gets that folder first */
+  g_autofree char *final_dir = g_path_get_dirname (final_path);
+  if (g_mkdir_with_parents (final_dir, 0755) != 0) {
+    int saved = errno;
+    g_set_error (error, FV_FETCH_ERROR, FV_FETCH_ERROR_IO, "cannot create %s for %s: %s",
+                 final_dir, entry->name, g_strerror (saved));
+    return FALSE;
+  }
+  g_autofree char *base = g_path_get_basename (final_path);
+  g_autofree char *part_name = g_strdup_printf (".%s.part-XXXXXX", base);
+  g_autofree char *part_path = g_build_filename (final_dir, part_name, NULL);
   int fd = g_mkstemp_full (part_path, O_RDWR | O_CLOEXEC, 0644);
   if (fd < 0) {
     int saved = errno;
     g_set_error (error, FV_FETCH_ERROR, FV_FETCH_ERROR_IO,
-                 "cannot create a file in %s for %s: %s", dest, entry->name, g_strerror (saved));
+                 "cannot create a file in %s for %s: %s", final_dir, entry->name,
+                 g_strerror (saved));
     return FALSE;
   }
   const char *failed_step = NULL;
@@ -218,7 +273,7 @@ publish_file (const char *dest, const FvCatalogEntry *entry, const guint8 *data,
     return FALSE;
   }
   /* The rename itself survives a crash only once the directory is synced. */
-  int dir_fd = open (dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dir_fd = open (final_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd >= 0) {
     fsync (dir_fd);
     close (dir_fd);
@@ -226,58 +281,65 @@ publish_file (const char *dest, const FvCatalogEntry *entry, const guint8 *data,
   return TRUE;
 }
 
-/* Verifies entry's bytes [start, end) of the member (len bytes of data) and publishes them. */
+/* Verifies file's bytes [start, end) of its member (len bytes of data) and publishes them. */
 static gboolean
-cut_and_publish (const FvCatalogEntry *entry, const guint8 *data, size_t len, const char *dest,
-                 GError **error)
+cut_and_publish (const FvCatalogEntry *entry, const FetchFile *file, const guint8 *data,
+                 size_t len, const char *dest, GError **error)
 {
-  gboolean loose = entry->range_start < 0 && entry->range_end < 0;
-  int64_t start = loose ? 0 : entry->range_start;
-  int64_t end = loose ? (int64_t) len : entry->range_end;
+  gboolean loose = file->range_start < 0 && file->range_end < 0;
+  int64_t start = loose ? 0 : file->range_start;
+  int64_t end = loose ? (int64_t) len : file->range_end;
   if (start < 0 || end < start) {
     g_set_error (error, FV_FETCH_ERROR, FV_FETCH_ERROR_RANGE,
                  "invalid byte range [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ") for %s",
-                 (gint64) entry->range_start, (gint64) entry->range_end, entry->name);
+                 (gint64) file->range_start, (gint64) file->range_end, entry->name);
     return FALSE;
   }
   if ((uint64_t) end > len) {
     g_set_error (error, FV_FETCH_ERROR, FV_FETCH_ERROR_RANGE,
                  "byte range [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ") of %s is past the "
                  "end of %s (%" G_GSIZE_FORMAT " bytes) in %s@%s",
-                 (gint64) start, (gint64) end, entry->name, entry->member, (gsize) len,
+                 (gint64) start, (gint64) end, entry->name, file->member, (gsize) len,
                  entry->package, entry->version);
     return FALSE;
   }
   size_t n = (size_t) (end - start);
   const guint8 *bytes = n > 0 ? data + start : (const guint8 *) "";
   g_autofree char *got = g_compute_checksum_for_data (G_CHECKSUM_SHA256, bytes, n);
-  if (g_ascii_strcasecmp (got, entry->sha256) != 0) {
+  if (g_ascii_strcasecmp (got, file->sha256) != 0) {
     g_set_error (error, FV_FETCH_ERROR, FV_FETCH_ERROR_CHECKSUM,
                  "checksum mismatch for %s: expected %s, got %s (%s in %s@%s)",
-                 entry->file, entry->sha256, got, entry->member, entry->package,
+                 file->file, file->sha256, got, file->member, entry->package,
                  entry->version);
     return FALSE;
   }
-  return publish_file (dest, entry, bytes, n, error);
+  return publish_file (dest, entry, file, bytes, n, error);
 }
 
-/* Cuts entry's bytes out of the extracted member file, verifies them and publishes them. */
+/* Cuts each of entry's files out of its extracted member, verifies and publishes it. */
 static gboolean
-install_model (const FvCatalogEntry *entry, const char *member_path, const char *dest,
+install_model (const FvCatalogEntry *entry, const char *extract_dir, const char *dest,
                GError **error)
 {
-  GError *local = NULL;
-  GMappedFile *mapped = g_mapped_file_new (member_path, FALSE, &local);
-  if (mapped == NULL) {
-    g_set_error (error, FV_FETCH_ERROR, FV_FETCH_ERROR_IO, "cannot read %s for %s: %s",
-                 entry->member, entry->name, local->message);
-    g_error_free (local);
-    return FALSE;
+  g_autoptr (GArray) files = entry_files (entry);
+  for (guint i = 0; i < files->len; i++) {
+    const FetchFile *f = &g_array_index (files, FetchFile, i);
+    g_autofree char *member_path = g_build_filename (extract_dir, f->member, NULL);
+    GError *local = NULL;
+    GMappedFile *mapped = g_mapped_file_new (member_path, FALSE, &local);
+    if (mapped == NULL) {
+      g_set_error (error, FV_FETCH_ERROR, FV_FETCH_ERROR_IO, "cannot read %s for %s: %s",
+                   f->member, entry->name, local->message);
+      g_error_free (local);
+      return FALSE;
+    }
+    gboolean ok = cut_and_publish (entry, f, (const guint8 *) g_mapped_file_get_contents (mapped),
+                                   g_mapped_file_get_length (mapped), dest, error);
+    g_mapped_file_unref (mapped);
+    if (!ok)
+      return FALSE;
   }
-  gboolean ok = cut_and_publish (entry, (const guint8 *) g_mapped_file_get_contents (mapped),
-                                 g_mapped_file_get_length (mapped), dest, error);
-  g_mapped_file_unref (mapped);
-  return ok;
+  return TRUE;
 }
 
 /* npm's stderr mixes warnings (about the user's config...) with the error; keep the error
@@ -398,12 +460,15 @@ fetch_package (const FvCatalogEntry *const *entries, size_t total, const GArray 
   g_ptr_array_add (argv, (char *) "--");
   guint first_member = argv->len;
   for (guint k = 0; k < group->len; k++) {
-    const char *member = entries[g_array_index (group, size_t, k)]->member;
-    gboolean seen = FALSE;
-    for (guint m = first_member; m < argv->len; m++)
-      seen = seen || strcmp (g_ptr_array_index (argv, m), member) == 0;
-    if (!seen)
-      g_ptr_array_add (argv, (char *) member);
+    const FvCatalogEntry *e = entries[g_array_index (group, size_t, k)];
+    for (int x = -1; x < e->n_extra_files; x++) {
+      const char *member = x < 0 ? e->member : e->extra_files[x].member;
+      gboolean seen = FALSE;
+      for (guint m = first_member; m < argv->len; m++)
+        seen = seen || strcmp (g_ptr_array_index (argv, m), member) == 0;
+      if (!seen)
+        g_ptr_array_add (argv, (char *) member);
+    }
   }
   g_ptr_array_add (argv, NULL);
   g_clear_pointer (&out_text, g_free);
@@ -425,12 +490,33 @@ fetch_package (const FvCatalogEntry *const *entries, size_t total, const GArray 
   for (guint k = 0; k < group->len; k++) {
     size_t index = g_array_index (group, size_t, k);
     const FvCatalogEntry *entry = entries[index];
-    g_autofree char *member_path = g_build_filename (extract_dir, entry->member, NULL);
-    if (!install_model (entry, member_path, dest, error))
+    if (!install_model (entry, extract_dir, dest, error))
       return FALSE;
     report (opts, index, total, entry, FV_FETCH_PHASE_DONE, (guint64) entry->size);
   }
   return TRUE;
+}
+
+/* A plain name, not "." or "..". */
+static gboolean
+plain_component (const char *s, size_t len)
+{
+  return len > 0 && memchr (s, '/', len) == NULL && !(len == 1 && s[0] == '.')
+         && !(len == 2 && s[0] == '.' && s[1] == '.');
+}
+
+/* The file name becomes a path in the destination: it must stay inside it. A plain name,
+ * or one folder and a plain name ("esrgan_slim_x2/model.json"). */
+static gboolean
+safe_file_name (const char *file)
+{
+  if (file == NULL)
+    return FALSE;
+  const char *slash = strchr (file, '/');
+  if (slash == NULL)
+    return plain_component (file, strlen (file));
+  return plain_component (file, (size_t) (slash - file))
+         && plain_component (slash + 1, strlen (slash + 1));
 }
 
 static gboolean
@@ -441,14 +527,18 @@ entry_is_usable (const FvCatalogEntry *entry, size_t index, GError **error)
                  " is empty", (gsize) index);
     return FALSE;
   }
-  /* The file name becomes a path in the destination: it must stay inside it. */
-  if (entry->file == NULL || entry->file[0] == '\0' || strchr (entry->file, '/') != NULL
-      || strcmp (entry->file, ".") == 0 || strcmp (entry->file, "..") == 0
-      || entry->sha256 == NULL || entry->package == NULL || entry->version == NULL
-      || entry->member == NULL) {
+  gboolean ok = safe_file_name (entry->file) && entry->sha256 != NULL
+                && entry->package != NULL && entry->version != NULL && entry->member != NULL
+                && entry->n_extra_files >= 0
+                && (entry->n_extra_files == 0 || entry->extra_files != NULL);
+  for (int i = 0; ok && i < entry->n_extra_files; i++)
+    ok = safe_file_name (entry->extra_files[i].file) && entry->extra_files[i].sha256 != NULL
+         && entry->extra_files[i].member != NULL;
+  if (!ok) {
     g_set_error (error, FV_FETCH_ERROR, FV_FETCH_ERROR_IO,
                  "catalog entry %s is incomplete (file, sha256, package, version and member "
-                 "are required; the file name must be a plain name)", entry->name);
+                 "are required; the file name must be a plain name, or one folder and a "
+                 "plain name)", entry->name);
     return FALSE;
   }
   return TRUE;
@@ -472,8 +562,7 @@ fv_models_fetch (const FvCatalogEntry *const *entries, size_t n, const char *des
   for (size_t i = 0; i < n; i++) {
     if (!entry_is_usable (entries[i], i, error))
       return FALSE;
-    g_autofree char *path = g_build_filename (dest, entries[i]->file, NULL);
-    if (!opts->force && status_of_path (entries[i], path) == FV_MODEL_STATUS_OK) {
+    if (!opts->force && status_in (entries[i], dest) == FV_MODEL_STATUS_OK) {
       report (opts, i, n, entries[i], FV_FETCH_PHASE_CACHED, (guint64) entries[i]->size);
       continue;
     }

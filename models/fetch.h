@@ -1,4 +1,4 @@
-/* fovea — fetching catalogued models from their pinned @mediapipe npm packages into the
+/* fovea — fetching catalogued models from their pinned npm packages into the
  * models dir, verified by sha256, and checking what is already there.
  *
  * The only download path is `npm pack @mediapipe/<pkg>@<version>` (or tarballs that

@@ -3,6 +3,7 @@
 
 #include "models/kernel.h"
 #include "models/tflite/tflite_reader.h"
+#include "models/tfjs/tfjs_model.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ static const char *const op_names[FV_OP_COUNT] = {
   [FV_OP_RELU6] = "RELU6",
   [FV_OP_RESHAPE] = "RESHAPE",
   [FV_OP_RESIZE_BILINEAR] = "RESIZE_BILINEAR",
+  [FV_OP_RESIZE_NEAREST_NEIGHBOR] = "RESIZE_NEAREST_NEIGHBOR",
   [FV_OP_STRIDED_SLICE] = "STRIDED_SLICE",
   [FV_OP_CONVOLUTION_2D_TRANSPOSE_BIAS] = "Convolution2DTransposeBias",
   [FV_OP_LANDMARKS_TO_TRANSFORM_MATRIX] = "Landmarks2TransformMatrix",
@@ -297,6 +299,15 @@ fv_model_load_bytes (const guint8 *data, size_t size, GError **error)
 FvModel *
 fv_model_load_file (const char *path, GError **error)
 {
+  if (g_str_has_suffix (path, ".json")) {
+    g_autoptr (FvTfjsModel) tfjs = fv_tfjs_model_load (path, error);
+    if (!tfjs)
+      return NULL;
+    int h, w;
+    fv_tfjs_model_input_size (tfjs, &h, &w);
+    return fv_tfjs_model_instantiate (tfjs, h ? h : FV_TFJS_DEFAULT_SIZE,
+                                      w ? w : FV_TFJS_DEFAULT_SIZE, error);
+  }
   g_autoptr (GMappedFile) file = g_mapped_file_new (path, FALSE, error);
   if (!file) {
     if (error && *error)

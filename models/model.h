@@ -68,6 +68,7 @@ typedef enum {
   FV_OP_RELU6,
   FV_OP_RESHAPE,
   FV_OP_RESIZE_BILINEAR,
+  FV_OP_RESIZE_NEAREST_NEIGHBOR,
   FV_OP_STRIDED_SLICE,
   /* MediaPipe custom ops */
   FV_OP_CONVOLUTION_2D_TRANSPOSE_BIAS,
@@ -121,6 +122,7 @@ typedef struct {
   gboolean keep_dims;
 } FvReducerOptions;
 
+/* RESIZE_BILINEAR and RESIZE_NEAREST_NEIGHBOR */
 typedef struct {
   gboolean align_corners;
   gboolean half_pixel_centers;
@@ -261,6 +263,10 @@ gboolean fv_tensor_same_shape (const FvTensor *a, const FvTensor *b);
  * constants, and checks every remaining op against its reference kernel's rules.
  * Returns a model the caller frees with fv_model_free(), or NULL and @error. */
 FvModel *fv_model_load_file (const char *path, GError **error);
+/* A path ending in ".json" is a TF.js layers model (models/tfjs/tfjs_model.h): it is
+ * instantiated for its fixed input size, or FV_TFJS_DEFAULT_SIZE square when the size is
+ * open; use fv_tfjs_model_instantiate() for any other size. */
+#define FV_TFJS_DEFAULT_SIZE 128
 FvModel *fv_model_load_bytes (const guint8 *data, size_t size, GError **error);
 
 /* Runs every op whose inputs are all constants (DEQUANTIZE, DENSIFY) once, turning its

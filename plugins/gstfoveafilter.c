@@ -11,7 +11,11 @@
  *     graph is idle, so results belong to this frame and nothing queues up;
  *  5. the outputs at that timestamp become metas: landmarks (a packet_vector of "landmarks"
  *     or one "landmarks") give one ROI per object plus the FvGstLandmarksMeta; otherwise
- *     "detections" give one ROI per detection.
+ *     "detections" give one ROI per detection; a "mask" gives the FvGstMaskMeta;
+ *  6. a subclass with a render function writes the output frame from the results.
+ * In place (the frame passes on) unless the output caps differ from the input's (a
+ * subclass's transform_caps): then transform() runs the same steps with the input frame
+ * analysed and the metas and pixels going to the output buffer.
  * The graph is built at start (READY -> PAUSED: a bad option or a missing model fails the
  * state change with an element error), rebuilt after a flush (a seek), freed at stop.
  */
@@ -23,6 +27,7 @@
 #include "graph/solutions/solutions.h"
 #include "gpu/buffer.h"
 #include "plugins/fovea_flow_meta.h"
+#include "plugins/fovea_mask_meta.h"
 #include "plugins/fovea_meta.h"
 #include "plugins/video_frame.h"
 
@@ -46,7 +51,8 @@ enum {
 /* One output stream of the graph and its packet at the frame being processed. */
 typedef struct {
   char *name;
-  FvPacket *packet;   /* the latest packet (guarded by Private.lock) */
+  char *tag;          /* the graph output's tag ("" when untagged) */
+  FvPacket *packet;   /* the latest packet (swapped atomically) */
 } Output;
 
 typedef struct {
@@ -66,6 +72,7 @@ typedef struct {
   GstVideoConverter *convert;
   GstVideoInfo rgb_info;
   GPtrArray *last;          /* FvPacket* (ref) results of the last processed frame */
+  GPtrArray *last_tags;     /* const char*: each result's output tag (owned by outputs) */
 
   /* QoS (object lock) */
   GstClockTime earliest;
@@ -119,6 +126,7 @@ output_free (gpointer p)
 {
   Output *out = p;
   g_free (out->name);
+  g_free (out->tag);
   fv_packet_unref (out->packet);
   g_free (out);
 }
@@ -136,6 +144,7 @@ graph_free (GstFoveaFilter *self)
   g_clear_pointer (&priv->outputs, g_ptr_array_unref);
   g_clear_pointer (&priv->input_stream, g_free);
   g_clear_pointer (&priv->last, g_ptr_array_unref);
+  g_clear_pointer (&priv->last_tags, g_ptr_array_unref);
   priv->ts = 0;
 }
 
@@ -201,8 +210,9 @@ graph_build (GstFoveaFilter *self, GError **error)
     g_autofree char *kv = g_strdup_printf ("device=%s", device);
     add_settings (settings, kv);
   }
-  if (fv_solution_has_option (solution, "static_image_mode"))
-    add_settings (settings, "static_image_mode=false");   /* video: track */
+  if (fv_solution_has_option (solution, "static_image_mode"))   /* video: track, unless the
+                                                                  * subclass says otherwise */
+    g_ptr_array_insert (settings, 0, g_strdup ("static_image_mode=false"));
   add_settings (settings, options);
   g_ptr_array_add (settings, NULL);
   g_autofree char *text = fv_solution_graph_text (solution, (char **) settings->pdata, error);
@@ -228,6 +238,7 @@ graph_build (GstFoveaFilter *self, GError **error)
     const FvStreamRef *r = g_ptr_array_index (cfg->output_streams, i);
     Output *o = g_new0 (Output, 1);
     o->name = g_strdup (r->name);
+    o->tag = g_strdup (r->tag != NULL ? r->tag : "");
     g_ptr_array_add (priv->outputs, o);
   }
   fv_graph_config_free (cfg);
@@ -283,6 +294,35 @@ set_doubles (GstStructure *s, const char *field, const float *values, gsize n)
   gst_structure_take_value (s, field, &array);
 }
 
+/* The landmarks' visibility and presence (pose) as ROI parameters, when the model gives
+ * them (not all 0). */
+static void
+set_visibility (GstStructure *s, const FvLandmarks *l)
+{
+  gboolean any = FALSE;
+  for (int j = 0; j < l->n && !any; j++)
+    any = l->items[j].visibility != 0 || l->items[j].presence != 0;
+  if (!any)
+    return;
+  g_autofree float *v = g_new (float, MAX (2 * l->n, 1));
+  for (int j = 0; j < l->n; j++) {
+    v[j] = l->items[j].visibility;
+    v[l->n + j] = l->items[j].presence;
+  }
+  set_doubles (s, "visibility", v, (gsize) l->n);
+  set_doubles (s, "presence", v + l->n, (gsize) l->n);
+}
+
+FvPacket *
+gst_fovea_filter_get_result (GstFoveaFilter *self, const char *tag)
+{
+  GstFoveaFilterPrivate *priv = PRIV (self);
+  for (guint i = 0; priv->last != NULL && i < priv->last->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (priv->last_tags, i), tag) == 0)
+      return g_ptr_array_index (priv->last, i);
+  return NULL;
+}
+
 /* Adds a ROI of @type for the box (relative xmin, ymin, width, height) clamped to the frame. */
 static GstVideoRegionOfInterestMeta *
 add_roi (GstBuffer *buf, const GstVideoInfo *info, const char *type, double xmin, double ymin,
@@ -321,13 +361,23 @@ static void
 attach_results (GstFoveaFilter *self, GstBuffer *buf, const GstVideoInfo *info,
                 GPtrArray *results)
 {
+  GstFoveaFilterPrivate *priv = PRIV (self);
+  GstFoveaFilterClass *klass = GST_FOVEA_FILTER_GET_CLASS (self);
   g_autoptr (GPtrArray) objects = g_ptr_array_new ();
   for (guint i = 0; i < results->len; i++) {
-    collect_landmarks (g_ptr_array_index (results, i), objects);
+    /* world landmarks (metres, not frame coordinates) are no boxes to draw */
+    const char *tag = results == priv->last ? g_ptr_array_index (priv->last_tags, i) : "";
+    if (strstr (tag, "WORLD") == NULL)
+      collect_landmarks (g_ptr_array_index (results, i), objects);
     /* a dense flow field travels by reference in its own meta */
     fv_gst_buffer_add_flow_meta (buf, g_ptr_array_index (results, i));
   }
   const char *type = roi_type (self);
+
+  /* the first mask (a segmentation), shared with the graph's packet, not copied */
+  for (guint i = 0; i < results->len; i++)
+    if (fv_gst_buffer_add_mask_meta (buf, type, g_ptr_array_index (results, i)) != NULL)
+      break;
 
   if (objects->len > 0) {
     gsize total = 0;
@@ -359,6 +409,9 @@ attach_results (GstFoveaFilter *self, GstBuffer *buf, const GstVideoInfo *info,
       if (l->score > 0)
         gst_structure_set (s, "score", G_TYPE_DOUBLE, (double) l->score, NULL);
       set_doubles (s, "landmarks", xyz + 3 * (k - (gsize) l->n), 3 * (gsize) l->n);
+      set_visibility (s, l);
+      if (klass->object_param != NULL)
+        klass->object_param (self, i, s);
       gst_video_region_of_interest_meta_add_param (roi, s);
     }
     fv_gst_buffer_add_landmarks_meta (buf, type, objects->len, counts, xyz, scores);
@@ -461,15 +514,23 @@ is_late (GstFoveaFilter *self, GstBuffer *buf)
   return GST_CLOCK_TIME_IS_VALID (rt) && rt < earliest;
 }
 
-/* In place without mapping the frame for writing: the pixels are only read (so a buffer
- * whose memory is shared is never copied); the base class hands a buffer whose metadata is
+/* Lets the subclass write the output frame from @results (NULL: none yet). */
+static GstFlowReturn
+render (GstFoveaFilter *self, GstBuffer *in, GstBuffer *out, GPtrArray *results)
+{
+  GstFoveaFilterClass *klass = GST_FOVEA_FILTER_GET_CLASS (self);
+  return klass->render != NULL ? klass->render (self, in, out, results) : GST_FLOW_OK;
+}
+
+/* One frame: @in is analysed, the metas go on @out (the same buffer in place). In place
+ * the frame is not mapped for writing here: the pixels are only read (so a buffer whose
+ * memory is shared is never copied); the base class hands a buffer whose metadata is
  * writable. */
 static GstFlowReturn
-gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
+process (GstFoveaFilter *self, GstBuffer *in, GstBuffer *buf)
 {
-  GstFoveaFilter *self = GST_FOVEA_FILTER (trans);
   GstFoveaFilterPrivate *priv = PRIV (self);
-  GstVideoFilter *filter = GST_VIDEO_FILTER (trans);
+  GstVideoFilter *filter = GST_VIDEO_FILTER (self);
   if (!filter->negotiated) {
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("fovea: no caps negotiated"), (NULL));
     return GST_FLOW_NOT_NEGOTIATED;
@@ -483,7 +544,7 @@ gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   guint64 frame_no = priv->frames;
   GST_OBJECT_UNLOCK (self);
 
-  if (is_late (self, buf)) {
+  if (is_late (self, in)) {
     GST_OBJECT_LOCK (self);
     if (late == GST_FOVEA_LATE_DROP)
       priv->late_dropped++;
@@ -492,7 +553,10 @@ gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     GST_OBJECT_UNLOCK (self);
     GST_LOG_OBJECT (self, "late frame %" G_GUINT64_FORMAT ": %s", frame_no,
                     late == GST_FOVEA_LATE_DROP ? "dropped" : "passed without results");
-    return late == GST_FOVEA_LATE_DROP ? GST_BASE_TRANSFORM_FLOW_DROPPED : GST_FLOW_OK;
+    /* passed on: no metas, but an output frame the subclass renders from the latest
+     * results (a mask stream keeps its last mask rather than flicker) */
+    return late == GST_FOVEA_LATE_DROP ? GST_BASE_TRANSFORM_FLOW_DROPPED
+                                       : render (self, in, buf, priv->last);
   }
 
   if (priv->last != NULL && (frame_no - 1) % interval != 0) {
@@ -501,7 +565,7 @@ gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     GST_OBJECT_LOCK (self);
     priv->reused++;
     GST_OBJECT_UNLOCK (self);
-    return GST_FLOW_OK;
+    return render (self, in, buf, priv->last);
   }
 
   g_autoptr (GError) error = NULL;
@@ -519,7 +583,7 @@ gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   const gint64 t0 = g_get_monotonic_time ();
   const guint64 gpu0 = fv_gpu_bytes_copied ();
   guint64 copied = 0;
-  FvPacket *packet = frame_packet (self, buf, info, &copied, &error);
+  FvPacket *packet = frame_packet (self, in, info, &copied, &error);
   if (packet == NULL) {
     GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("fovea: %s", error->message), (NULL));
     return GST_FLOW_ERROR;
@@ -535,17 +599,24 @@ gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
     GST_ELEMENT_ERROR (self, STREAM, FAILED, ("fovea: %s", error->message), (NULL));
     return GST_FLOW_ERROR;
   }
-  g_clear_pointer (&priv->last, g_ptr_array_unref);
-  priv->last = g_ptr_array_new_with_free_func ((GDestroyNotify) fv_packet_unref);
+  if (priv->last == NULL) {
+    priv->last = g_ptr_array_new_with_free_func ((GDestroyNotify) fv_packet_unref);
+    priv->last_tags = g_ptr_array_new ();
+  }
+  g_ptr_array_set_size (priv->last, 0);
+  g_ptr_array_set_size (priv->last_tags, 0);
   for (guint i = 0; i < priv->outputs->len; i++) {
     Output *o = g_ptr_array_index (priv->outputs, i);
     FvPacket *p = g_atomic_pointer_exchange (&o->packet, NULL);
-    if (p != NULL && fv_packet_timestamp (p) == priv->ts)
+    if (p != NULL && fv_packet_timestamp (p) == priv->ts) {
       g_ptr_array_add (priv->last, p);
-    else
+      g_ptr_array_add (priv->last_tags, o->tag);
+    } else {
       fv_packet_unref (p);
+    }
   }
   attach_results (self, buf, info, priv->last);
+  GstFlowReturn ret = render (self, in, buf, priv->last);
 
   /* a device that is not unified memory copies; so does a YUV conversion */
   copied += fv_gpu_bytes_copied () - gpu0;
@@ -568,7 +639,21 @@ gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
   if (post_latency)
     gst_element_post_message (GST_ELEMENT (self),
                               gst_message_new_latency (GST_OBJECT (self)));
-  return GST_FLOW_OK;
+  return ret;
+}
+
+static GstFlowReturn
+gst_fovea_filter_transform_ip (GstBaseTransform *trans, GstBuffer *buf)
+{
+  return process (GST_FOVEA_FILTER (trans), buf, buf);
+}
+
+/* Not in place: the output caps differ from the input's (foveasegment's GRAY8 masks). The
+ * base class copied the input's metas to @outbuf; the subclass's render writes its pixels. */
+static GstFlowReturn
+gst_fovea_filter_transform (GstBaseTransform *trans, GstBuffer *inbuf, GstBuffer *outbuf)
+{
+  return process (GST_FOVEA_FILTER (trans), inbuf, outbuf);
 }
 
 /* ------------------------------------------------------------------ GstBaseTransform */
@@ -616,7 +701,22 @@ gst_fovea_filter_set_info (GstVideoFilter *filter, GstCaps *incaps, GstVideoInfo
   /* a new format or size: a new converter at the next YUV frame */
   gst_clear_buffer (&priv->rgb);
   g_clear_pointer (&priv->convert, gst_video_converter_free);
-  GST_DEBUG_OBJECT (filter, "caps %" GST_PTR_FORMAT, incaps);
+  GST_DEBUG_OBJECT (filter, "caps %" GST_PTR_FORMAT " -> %" GST_PTR_FORMAT, incaps, outcaps);
+  return TRUE;
+}
+
+/* The frame passes on with metas (or is written in place) unless the output is another
+ * format or size (a subclass's transform_caps). After GstVideoFilter's set_caps, which
+ * makes a filter without transform_frame in place. */
+static gboolean
+gst_fovea_filter_set_caps (GstBaseTransform *trans, GstCaps *incaps, GstCaps *outcaps)
+{
+  if (!GST_BASE_TRANSFORM_CLASS (gst_fovea_filter_parent_class)->set_caps (trans, incaps,
+                                                                         outcaps))
+    return FALSE;
+  GstVideoFilter *filter = GST_VIDEO_FILTER (trans);
+  gst_base_transform_set_in_place (trans, gst_video_info_is_equal (&filter->in_info,
+                                                                   &filter->out_info));
   return TRUE;
 }
 
@@ -856,6 +956,7 @@ gst_fovea_filter_class_init (GstFoveaFilterClass *klass)
 
   trans_class->start = GST_DEBUG_FUNCPTR (gst_fovea_filter_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_fovea_filter_stop);
+  trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_fovea_filter_set_caps);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_fovea_filter_sink_event);
   trans_class->src_event = GST_DEBUG_FUNCPTR (gst_fovea_filter_src_event);
   trans_class->query = GST_DEBUG_FUNCPTR (gst_fovea_filter_query);
@@ -864,6 +965,7 @@ gst_fovea_filter_class_init (GstFoveaFilterClass *klass)
   trans_class->passthrough_on_same_caps = FALSE;
   filter_class->set_info = GST_DEBUG_FUNCPTR (gst_fovea_filter_set_info);
   trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_fovea_filter_transform_ip);
+  trans_class->transform = GST_DEBUG_FUNCPTR (gst_fovea_filter_transform);
 
   gst_type_mark_as_plugin_api (GST_TYPE_FOVEA_FILTER, 0);
   gst_type_mark_as_plugin_api (gst_fovea_late_get_type (), 0);

@@ -3,7 +3,8 @@
  * frame itself passes unchanged (in place, no copy for the formats the graph reads).
  *
  * A subclass says which solution runs and with which settings (get_solution), and what its
- * objects are called (roi_type); everything else — caps, the graph's life, metas, QoS,
+ * objects are called (roi_type); it may also draw its own output (render, with its own
+ * transform_caps when the output format differs: foveasegment's masks); everything else — caps, the graph's life, metas, QoS,
  * latency, statistics, the common properties — is here. foveagraph, foveaface and
  * foveafacemesh are such subclasses; a new solution element is one short file.
  *
@@ -15,6 +16,8 @@
 #include <gst/gst.h>
 #include <gst/video/video.h>
 #include <gst/video/gstvideofilter.h>
+
+#include "graph/packet.h"
 
 G_BEGIN_DECLS
 
@@ -39,11 +42,31 @@ struct _GstFoveaFilterClass {
 
   /* The roi_type of the GstVideoRegionOfInterestMeta it adds ("face"); NULL: "object". */
   const char *roi_type;
+
+  /* Optional, for a subclass whose output is more than the frame with metas (foveasegment):
+   * writes @out from @in and the frame's @results (FvPacket*, transfer none; the latest
+   * ones for a frame between inference runs or a late frame passed on; NULL before any).
+   * Called on the streaming thread once per frame that passes, after the metas are on
+   * @out. In place (the input and output caps are equal) @out == @in, writable but not
+   * mapped: map it for writing only when the pixels change. Otherwise @out is a new buffer
+   * in the output caps (GstVideoFilter's out_info), which render must fill. */
+  GstFlowReturn (*render) (GstFoveaFilter *self, GstBuffer *in, GstBuffer *out,
+                           GPtrArray *results);
+
+  /* Optional: adds what the subclass knows of object @index (in the order of the landmarks
+   * meta) to its ROI's "fovea" parameter @param (transfer none), e.g. a hand's handedness
+   * from gst_fovea_filter_get_result(). Streaming thread. */
+  void (*object_param) (GstFoveaFilter *self, guint index, GstStructure *param);
 };
 
 /* Subclasses: install a property whose blurb documents it; the helpers below read and
  * format settings. Formats a double without locale ("0.5"). transfer full. */
 char *gst_fovea_filter_format_double (const char *key, double value);
+
+/* The packet of the graph output tagged @tag ("MULTI_HANDEDNESS") among the results being
+ * attached or rendered (transfer none: valid during the render / object_param call), or
+ * NULL when the frame has none. Streaming thread only. */
+FvPacket *gst_fovea_filter_get_result (GstFoveaFilter *self, const char *tag);
 
 /* Sets this element's roi_type (copied; NULL: the class's), e.g. from a property. */
 void gst_fovea_filter_set_roi_type (GstFoveaFilter *self, const char *roi_type);

@@ -5,9 +5,13 @@
  *  - every GstVideoRegionOfInterestMeta (any roi_type): its box outline (pixels), and the
  *    `keypoints` of its "fovea" parameter (normalised x, y pairs) as small discs, in
  *    `color`;
- *  - the FvGstLandmarksMeta: each object's points as dots, and for a face mesh (468 or 478
- *    points) MediaPipe's FACEMESH_CONTOURS (lips, eyes, eyebrows, face oval; plus the
- *    irises with 478 points) as lines, in `landmark-color`.
+ *  - the FvGstMaskMeta (a segmentation): each pixel tinted with `mask-color` in proportion
+ *    to its probability (at probability 1 the colour's alpha), under everything else;
+ *  - the FvGstLandmarksMeta: each object's points as dots, and lines between them in
+ *    `landmark-color`: for a face mesh (468 or 478 points) MediaPipe's FACEMESH_CONTOURS
+ *    (lips, eyes, eyebrows, face oval; plus the irises with 478 points), for a hand (21
+ *    points) HAND_CONNECTIONS, for a body (33 points) POSE_CONNECTIONS
+ *    (overlay_skeleton.h).
  * A buffer without these metas passes unchanged. Lines are max (1, min (width, height) /
  * 240) pixels thick. Coordinates are clipped (calculators/render/draw.h): boxes partly or
  * wholly outside the frame, NaN or huge coordinates never write outside the frame.
@@ -17,10 +21,11 @@
  * in colour, at the chroma planes' half resolution), NV12 (Y plane only: marks are drawn in
  * luma only, as its chroma is interleaved).
  *
- *  - the FvGstFlowMeta (foveaflow): arrows in `color`, or the flow colour wheel (`flow`).
- * Properties: draw-boxes, draw-keypoints, draw-landmarks (booleans, TRUE), color (ARGB,
- * 0xff00ff00: opaque green), landmark-color (ARGB, 0xffff3030: opaque red); an alpha under
- * 0xff blends.
+ * The FvGstFlowMeta (foveaflow) is drawn as arrows in `color` or as the flow colour wheel:
+ * property flow (none, arrows (the default), color).
+ * Properties: draw-boxes, draw-keypoints, draw-landmarks, draw-mask (booleans, TRUE), color
+ * (ARGB, 0xff00ff00: opaque green), landmark-color (ARGB, 0xffff3030: opaque red),
+ * mask-color (ARGB, 0x80ff00ff: magenta at half strength); an alpha under 0xff blends.
  *
  *   gst-launch-1.0 v4l2src ! videoconvert ! foveaface ! foveaoverlay ! videoconvert ! autovideosink
  */
@@ -29,8 +34,10 @@
 #include "calculators/render/face_mesh_connections.h"
 #include "graph/image.h"
 #include "plugins/fovea_flow_meta.h"
+#include "plugins/fovea_mask_meta.h"
 #include "plugins/fovea_meta.h"
 #include "plugins/gstfoveaelements.h"
+#include "plugins/overlay_skeleton.h"
 
 #include <gst/video/gstvideofilter.h>
 #include <math.h>
@@ -44,8 +51,10 @@ GST_DEBUG_CATEGORY_STATIC (gst_fovea_overlay_debug);
 #define DEFAULT_DRAW_BOXES TRUE
 #define DEFAULT_DRAW_KEYPOINTS TRUE
 #define DEFAULT_DRAW_LANDMARKS TRUE
+#define DEFAULT_DRAW_MASK TRUE
 #define DEFAULT_COLOR 0xff00ff00
 #define DEFAULT_LANDMARK_COLOR 0xffff3030
+#define DEFAULT_MASK_COLOR 0x80ff00ff
 
 enum {
   PROP_0,
@@ -54,6 +63,8 @@ enum {
   PROP_DRAW_LANDMARKS,
   PROP_COLOR,
   PROP_LANDMARK_COLOR,
+  PROP_DRAW_MASK,
+  PROP_MASK_COLOR,
   PROP_FLOW,
 };
 
@@ -64,8 +75,8 @@ struct _GstFoveaOverlay {
   GstVideoFilter parent;
 
   /* properties (object lock) */
-  gboolean draw_boxes, draw_keypoints, draw_landmarks;
-  guint color, landmark_color;
+  gboolean draw_boxes, draw_keypoints, draw_landmarks, draw_mask;
+  guint color, landmark_color, mask_color;
   int flow;   /* FvOverlayFlow */
 };
 
@@ -231,6 +242,40 @@ fv_canvas_disc (FvCanvas *canvas, double cx, double cy, double radius, FvColor c
   }
 }
 
+/* Tints every pixel of every plane towards @color by the mask's probability there times
+ * the colour's alpha (a subsampled plane reads the mask at its pixel's top-left frame
+ * pixel). */
+static void
+fv_canvas_tint (FvCanvas *canvas, const FvGstMaskMeta *mask, FvColor color)
+{
+  const guint fw = (guint) canvas->width, fh = (guint) canvas->height;
+  for (guint i = 0; i < canvas->n_planes; i++) {
+    FvImage *img = canvas->plane[i];
+    const FvColor c = fv_plane_color (canvas->kind[i], color);
+    const int ch = fv_image_format_channels (img->format);
+    /* the colour in the plane's channel order */
+    guint8 value[4] = { c.r, c.g, c.b, 0 };
+    if (img->format == FV_IMAGE_BGRA32) {
+      value[0] = c.b;
+      value[2] = c.r;
+    }
+    const double step = 1.0 / canvas->scale[i];   /* frame pixels per plane pixel */
+    for (int y = 0; y < img->height; y++) {
+      guint8 *row = fv_image_row (img, y);
+      const guint fy = (guint) (y * step);
+      for (int x = 0; x < img->width; x++) {
+        const float p = fv_gst_mask_meta_at (mask, (guint) (x * step), fy, fw, fh);
+        const int k = (int) (p * (float) color.a + 0.5f);   /* 0..255, rounded */
+        if (k == 0)
+          continue;
+        guint8 *px = row + (gsize) x * ch;
+        for (int q = 0; q < MIN (ch, 3); q++)
+          px[q] = (guint8) ((px[q] * (255 - k) + value[q] * k + 127) / 255);
+      }
+    }
+  }
+}
+
 /* ---- what is drawn ---- */
 
 static void
@@ -274,6 +319,10 @@ fv_overlay_draw_landmarks (FvCanvas *canvas, const FvGstLandmarksMeta *meta, FvC
   for (guint o = 0; o < meta->n_objects; o++) {
     const float *xyz = meta->xyz + 3 * (gsize) meta->first[o];
     guint n = meta->n_points[o];
+    guint n_skeleton = 0;
+    const FvConnection *skeleton = fv_overlay_skeleton (n, &n_skeleton);
+    if (skeleton != NULL)   /* a hand or a body */
+      fv_overlay_draw_connections (canvas, xyz, n, skeleton, n_skeleton, color);
     if (n == 468 || n == 478) {
       fv_overlay_draw_connections (canvas, xyz, n, fv_facemesh_contours,
           FV_FACEMESH_CONTOURS_LEN, color);
@@ -355,10 +404,11 @@ gst_fovea_overlay_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *fra
 
   GST_OBJECT_LOCK (self);
   gboolean boxes = self->draw_boxes, keypoints = self->draw_keypoints;
-  gboolean landmarks = self->draw_landmarks;
+  gboolean landmarks = self->draw_landmarks, masks = self->draw_mask;
   FvColor color = fv_color_from_argb (self->color);
   FvColor landmark_color = fv_color_from_argb (self->landmark_color);
   int flow_mode = self->flow;
+  FvColor mask_color = fv_color_from_argb (self->mask_color);
   GST_OBJECT_UNLOCK (self);
 
   gboolean has_rois = (boxes || keypoints)
@@ -366,7 +416,8 @@ gst_fovea_overlay_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *fra
   FvGstLandmarksMeta *lm = landmarks ? fv_gst_buffer_get_landmarks_meta (buffer) : NULL;
   FvGstFlowMeta *flow = flow_mode != FV_OVERLAY_FLOW_NONE ? fv_gst_buffer_get_flow_meta (buffer)
                                                           : NULL;
-  if (!has_rois && lm == NULL && flow == NULL)
+  FvGstMaskMeta *mask = masks && mask_color.a > 0 ? fv_gst_buffer_get_mask_meta (buffer) : NULL;
+  if (!has_rois && lm == NULL && mask == NULL && flow == NULL)
     return GST_FLOW_OK;
 
   FvCanvas canvas;
@@ -375,6 +426,8 @@ gst_fovea_overlay_transform_frame_ip (GstVideoFilter *filter, GstVideoFrame *fra
         gst_video_format_to_string (GST_VIDEO_FRAME_FORMAT (frame)));
     return GST_FLOW_OK;
   }
+  if (mask != NULL)
+    fv_canvas_tint (&canvas, mask, mask_color);
   if (flow != NULL)
     fv_overlay_draw_flow (&canvas, flow, flow_mode, color);
   if (has_rois)
@@ -410,6 +463,12 @@ gst_fovea_overlay_set_property (GObject *object, guint prop_id, const GValue *va
     case PROP_LANDMARK_COLOR:
       self->landmark_color = g_value_get_uint (value);
       break;
+    case PROP_DRAW_MASK:
+      self->draw_mask = g_value_get_boolean (value);
+      break;
+    case PROP_MASK_COLOR:
+      self->mask_color = g_value_get_uint (value);
+      break;
     case PROP_FLOW:
       self->flow = g_value_get_enum (value);
       break;
@@ -442,6 +501,12 @@ gst_fovea_overlay_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_LANDMARK_COLOR:
       g_value_set_uint (value, self->landmark_color);
+      break;
+    case PROP_DRAW_MASK:
+      g_value_set_boolean (value, self->draw_mask);
+      break;
+    case PROP_MASK_COLOR:
+      g_value_set_uint (value, self->mask_color);
       break;
     case PROP_FLOW:
       g_value_set_enum (value, self->flow);
@@ -477,8 +542,9 @@ gst_fovea_overlay_class_init (GstFoveaOverlayClass *klass)
           DEFAULT_DRAW_KEYPOINTS, flags));
   g_object_class_install_property (gobject_class, PROP_DRAW_LANDMARKS,
       g_param_spec_boolean ("draw-landmarks", "Draw landmarks",
-          "Draw the landmarks as dots in landmark-color, with the face mesh contours "
-          "(lips, eyes, eyebrows, face oval, irises) for 468/478-point face meshes",
+          "Draw the landmarks as dots in landmark-color, with lines between them: the face "
+          "mesh contours (lips, eyes, eyebrows, face oval, irises) for 468/478-point face "
+          "meshes, the hand skeleton for 21 points, the body skeleton for 33",
           DEFAULT_DRAW_LANDMARKS, flags));
   g_object_class_install_property (gobject_class, PROP_COLOR,
       g_param_spec_uint ("color", "Color",
@@ -486,8 +552,17 @@ gst_fovea_overlay_class_init (GstFoveaOverlayClass *klass)
           0, G_MAXUINT32, DEFAULT_COLOR, flags));
   g_object_class_install_property (gobject_class, PROP_LANDMARK_COLOR,
       g_param_spec_uint ("landmark-color", "Landmark color",
-          "Color of the landmarks and face mesh contours, as 0xAARRGGBB (alpha under 0xff "
-          "blends)", 0, G_MAXUINT32, DEFAULT_LANDMARK_COLOR, flags));
+          "Color of the landmarks, face mesh contours and skeletons, as 0xAARRGGBB (alpha "
+          "under 0xff blends)", 0, G_MAXUINT32, DEFAULT_LANDMARK_COLOR, flags));
+  g_object_class_install_property (gobject_class, PROP_DRAW_MASK,
+      g_param_spec_boolean ("draw-mask", "Draw mask",
+          "Tint the segmentation mask (the fovea mask meta of foveasegment or foveapose) "
+          "with mask-color", DEFAULT_DRAW_MASK, flags));
+  g_object_class_install_property (gobject_class, PROP_MASK_COLOR,
+      g_param_spec_uint ("mask-color", "Mask color",
+          "Tint of the segmentation mask as 0xAARRGGBB: a pixel moves towards the colour by "
+          "its probability times the alpha (0x80: half way where the mask is certain)",
+          0, G_MAXUINT32, DEFAULT_MASK_COLOR, flags));
   g_object_class_install_property (gobject_class, PROP_FLOW,
       g_param_spec_enum ("flow", "Flow", "How to draw the optical flow (foveaflow's meta)",
           fv_overlay_flow_get_type (), FV_OVERLAY_FLOW_ARROWS, flags));
@@ -496,7 +571,8 @@ gst_fovea_overlay_class_init (GstFoveaOverlayClass *klass)
   gst_element_class_set_static_metadata (element_class, "fovea overlay",
       "Filter/Effect/Video",
       "Draws the fovea results a buffer carries (region of interest boxes, keypoints, "
-      "landmarks, face mesh contours) onto the video, in place", "fovea");
+      "landmarks, face mesh contours, hand and body skeletons, segmentation masks) onto the "
+      "video, in place", "fovea");
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
 
@@ -509,7 +585,9 @@ gst_fovea_overlay_init (GstFoveaOverlay *self)
   self->draw_boxes = DEFAULT_DRAW_BOXES;
   self->draw_keypoints = DEFAULT_DRAW_KEYPOINTS;
   self->draw_landmarks = DEFAULT_DRAW_LANDMARKS;
+  self->draw_mask = DEFAULT_DRAW_MASK;
   self->color = DEFAULT_COLOR;
   self->landmark_color = DEFAULT_LANDMARK_COLOR;
+  self->mask_color = DEFAULT_MASK_COLOR;
   self->flow = FV_OVERLAY_FLOW_ARROWS;
 }

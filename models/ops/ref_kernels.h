@@ -26,6 +26,7 @@ extern const FvKernel fv_ref_kernel_relu;
 extern const FvKernel fv_ref_kernel_relu6;
 extern const FvKernel fv_ref_kernel_reshape;
 extern const FvKernel fv_ref_kernel_resize_bilinear;
+extern const FvKernel fv_ref_kernel_resize_nearest_neighbor;
 extern const FvKernel fv_ref_kernel_strided_slice;
 
 /* IEEE 754 binary16 bits to float, exact (subnormals, infinities and NaN payloads kept).

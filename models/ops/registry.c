@@ -23,6 +23,7 @@ static const FvKernel *const builtin_kernels[FV_OP_COUNT] = {
   [FV_OP_RELU6] = &fv_ref_kernel_relu6,
   [FV_OP_RESHAPE] = &fv_ref_kernel_reshape,
   [FV_OP_RESIZE_BILINEAR] = &fv_ref_kernel_resize_bilinear,
+  [FV_OP_RESIZE_NEAREST_NEIGHBOR] = &fv_ref_kernel_resize_nearest_neighbor,
   [FV_OP_STRIDED_SLICE] = &fv_ref_kernel_strided_slice,
 };
 

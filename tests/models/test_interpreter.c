@@ -165,8 +165,12 @@ test_plans_of_all_models (void **state)
 {
   size_t n = 0;
   const FvCatalogEntry *entries = fv_catalog_entries (&n);
-  assert_int_equal (n, 15);
+  size_t tflite = 0;
   for (size_t i = 0; i < n; i++) {
+    /* the TF.js super-resolution models are planned per input size (tests/models/tfjs) */
+    if (entries[i].kind == FV_MODEL_KIND_SUPERRES)
+      continue;
+    tflite++;
     g_autofree char *path = model_path (entries[i].name);
     g_autoptr (GError) error = NULL;
     g_autoptr (FvModel) m = fv_model_load_file (path, &error);
@@ -174,6 +178,7 @@ test_plans_of_all_models (void **state)
       fail_msg ("%s", error->message);
     check_plan (m, entries[i].name);
   }
+  assert_int_equal (tflite, 15);
 }
 
 static void

@@ -8,7 +8,9 @@
  * infinite and huge coordinates mixed in. The checks: box edges, keypoints and landmarks in
  * their colours (exactly for RGB formats, within 1 for Y, U and V), far pixels unchanged,
  * no byte outside the picture changed, buffers without metas bit-identical, the properties,
- * and the face mesh contours of a 468-point object. */
+ * the face mesh contours of a 468-point object, the hand and body skeletons of 21- and
+ * 33-point objects, and the tint of a mask meta (of another size than the frame, with NaN
+ * and out-of-range values). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +25,7 @@
 #include <gst/video/video.h>
 
 #include "calculators/render/face_mesh_connections.h"
+#include "plugins/fovea_mask_meta.h"
 #include "plugins/fovea_meta.h"
 
 #define W 64
@@ -323,6 +326,8 @@ add_scene_with_mesh (GstBuffer *buf)
   g_rand_free (rand);
   fv_gst_buffer_add_landmarks_meta (buf, "face", 2, n_points, xyz, NULL);
   g_free (xyz);
+  const float mask[] = { 1, NAN, 0.5f, -1, INFINITY, 0.25f };
+  fv_gst_buffer_add_mask_meta_from_data (buf, "person", 3, 2, mask);
 }
 
 static const char *const FORMATS[] = { "RGBA", "RGBx", "BGRA", "BGRx", "I420", "NV12" };
@@ -512,6 +517,138 @@ test_face_mesh_contours (void **state)
   gst_harness_teardown (h);
 }
 
+/* One object of @n points, all NaN but points @a and @b at (0.2, 0.5) and (0.8, 0.5):
+ * pixels (12.8, 24) and (51.2, 24). */
+static void
+run_two_points (Frame *f, GstHarness *h, const char *format, guint n, guint a, guint b)
+{
+  float *xyz = g_new (float, 3 * n);
+  for (guint i = 0; i < 3 * n; i++)
+    xyz[i] = NAN;
+  xyz[3 * a] = 0.2f;
+  xyz[3 * a + 1] = 0.5f;
+  xyz[3 * b] = 0.8f;
+  xyz[3 * b + 1] = 0.5f;
+  GstBuffer *buf = frame_new_buffer (f, format_of (format));
+  fv_gst_buffer_add_landmarks_meta (buf, "hand", 1, &n, xyz, NULL);
+  g_free (xyz);
+  frame_run (f, h, buf);
+}
+
+/* MediaPipe's HAND_CONNECTIONS for 21 points, POSE_CONNECTIONS for 33: a line between two
+ * connected points, none between two that are not, none for another point count. */
+static void
+test_skeletons (void **state)
+{
+  (void) state;
+  static const struct {
+    const char *format;
+    guint n, a, b;
+    gboolean line;
+  } cases[] = {
+    { "RGBA", 21, 0, 1, TRUE },     /* wrist - thumb CMC */
+    { "RGBA", 21, 17, 18, TRUE },   /* pinky MCP - PIP */
+    { "I420", 21, 0, 17, TRUE },    /* wrist - pinky MCP (palm) */
+    { "RGBA", 21, 0, 8, FALSE },    /* wrist - index tip: not connected */
+    { "RGBA", 33, 11, 12, TRUE },   /* shoulders */
+    { "BGRx", 33, 27, 31, TRUE },   /* left ankle - foot index */
+    { "RGBA", 33, 0, 11, FALSE },   /* nose - shoulder: not connected */
+    { "RGBA", 22, 0, 1, FALSE },    /* neither a hand nor a body */
+    { "RGBA", 34, 11, 12, FALSE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstHarness *h = harness_new (cases[i].format);
+    Frame f;
+    run_two_points (&f, h, cases[i].format, cases[i].n, cases[i].a, cases[i].b);
+    assert_color (&f, 12, 24, RED);
+    assert_color (&f, 51, 24, RED);
+    if (cases[i].line) {
+      assert_color (&f, 32, 24, RED);
+      assert_color (&f, 22, 24, RED);
+    } else {
+      assert_unchanged (&f, 32, 24);
+      assert_unchanged (&f, 22, 24);
+    }
+    assert_unchanged (&f, 32, 10);
+    frame_clear (&f);
+    gst_harness_teardown (h);
+  }
+}
+
+/* An 8x6 mask over the 64x48 frame: its columns 0..3 (frame columns 0..31) are the person
+ * (1, or above: clamped), columns 4..7 background (0, below 0: clamped, or NaN). */
+static void
+add_half_mask (GstBuffer *buf)
+{
+  float mask[8 * 6];
+  for (int y = 0; y < 6; y++)
+    for (int x = 0; x < 8; x++)
+      mask[y * 8 + x] = x < 4 ? 1.0f : 0.0f;
+  mask[0] = 7.0f;
+  mask[1] = INFINITY;
+  mask[4] = NAN;
+  mask[13] = -2.0f;
+  mask[15] = -INFINITY;
+  assert_non_null (fv_gst_buffer_add_mask_meta_from_data (buf, "person", 8, 6, mask));
+}
+
+static void
+test_mask_tint (void **state)
+{
+  (void) state;
+  for (guint i = 0; i < G_N_ELEMENTS (FORMATS); i++) {
+    GstHarness *h = harness_new (FORMATS[i]);
+    g_object_set (h->element, "mask-color", 0xff2040c0u, NULL);   /* opaque: the colour */
+    Frame f;
+    GstBuffer *buf = frame_new_buffer (&f, format_of (FORMATS[i]));
+    add_half_mask (buf);
+    frame_run (&f, h, buf);
+    const Rgb tint = { 0x20, 0x40, 0xc0 };
+    /* person: every pixel the colour (NV12: its luma); background: untouched */
+    for (int y = 0; y < H; y += 3)
+      for (int x = 0; x < W; x += 3) {
+        if (x < 32)
+          assert_color (&f, x, y, tint);
+        else
+          assert_unchanged (&f, x, y);
+      }
+    frame_clear (&f);
+    gst_harness_teardown (h);
+  }
+
+  /* the default: magenta at alpha 0x80, half way from the gray 40 */
+  GstHarness *h = harness_new ("RGBA");
+  guint color = 0;
+  gboolean draw = FALSE;
+  g_object_get (h->element, "mask-color", &color, "draw-mask", &draw, NULL);
+  assert_int_equal (color, 0x80ff00ff);
+  assert_true (draw);
+  Frame f;
+  GstBuffer *buf = frame_new_buffer (&f, GST_VIDEO_FORMAT_RGBA);
+  add_half_mask (buf);
+  frame_run (&f, h, buf);
+  /* (40 * 127 + c * 128 + 127) / 255 */
+  assert_color (&f, 5, 5, (Rgb) { 148, 20, 148 });
+  assert_unchanged (&f, 40, 5);
+  frame_clear (&f);
+
+  /* draw-mask off, or a transparent colour: nothing */
+  const char *props[] = { "draw-mask", "mask-color" };
+  for (guint p = 0; p < 2; p++) {
+    if (p == 0)
+      g_object_set (h->element, "draw-mask", FALSE, NULL);
+    else
+      g_object_set (h->element, "draw-mask", TRUE, "mask-color", 0x00ff00ffu, NULL);
+    buf = frame_new_buffer (&f, GST_VIDEO_FORMAT_RGBA);
+    add_half_mask (buf);
+    frame_run (&f, h, buf);
+    if (memcmp (f.raw, f.before, f.raw_size) != 0)
+      fail_msg ("changed with %s", props[p]);
+    frame_clear (&f);
+  }
+  gst_harness_teardown (h);
+}
+
 /* Metas survive, and several frames in a row with changing properties are fine. */
 static void
 test_stream_of_frames (void **state)
@@ -565,6 +702,8 @@ main (void)
     cmocka_unit_test (test_no_metas_bit_identical),
     cmocka_unit_test (test_properties),
     cmocka_unit_test (test_face_mesh_contours),
+    cmocka_unit_test (test_skeletons),
+    cmocka_unit_test (test_mask_tint),
     cmocka_unit_test (test_stream_of_frames),
     cmocka_unit_test (test_odd_sizes),
   };

@@ -18,6 +18,7 @@
 #include "calculators/image/image_io.h"
 #include "graph/config.h"
 #include "tests/solutions/face_mesh_run.h"
+#include "tests/solutions/synthetic_clip.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -27,75 +28,18 @@
 #define SHIFT_Y_PX 2.0
 #define TURN_DEG 1.5
 
-typedef struct {
-  double cx, cy;       /* centre of the turn, px */
-  double c, s;         /* cos, sin of the turn */
-  double tx, ty;       /* shift, px */
-} Motion;
-
-static Motion
-motion_of_frame (const FvImage *image, int k)
-{
-  double a = k * TURN_DEG * G_PI / 180.0;
-  return (Motion) { image->width / 2.0, image->height / 2.0, cos (a), sin (a),
-                    k * SHIFT_X_PX, k * SHIFT_Y_PX };
-}
-
-/* Where a point of frame 0 (px, origin at the top-left corner) lies in the moved frame. */
-static void
-move_point (const Motion *m, double x, double y, double *ox, double *oy)
-{
-  double dx = x - m->cx, dy = y - m->cy;
-  *ox = m->c * dx - m->s * dy + m->cx + m->tx;
-  *oy = m->s * dx + m->c * dy + m->cy + m->ty;
-}
-
-/* Frame 0 (RGB24) moved by @m: each output pixel centre is mapped back into frame 0 and
- * sampled bilinearly, clamping to the edge pixels. */
-static FvImage *
-move_image (const FvImage *src, const Motion *m)
-{
-  g_autoptr (GError) error = NULL;
-  FvImage *dst = fv_image_new (FV_IMAGE_RGB24, src->width, src->height, &error);
-  assert_non_null (dst);
-  for (int y = 0; y < dst->height; y++)
-    {
-      guint8 *row = fv_image_row (dst, y);
-      for (int x = 0; x < dst->width; x++)
-        {
-          double dx = x + 0.5 - m->cx - m->tx, dy = y + 0.5 - m->cy - m->ty;
-          /* inverse turn, back to frame 0, then to pixel-centre indices */
-          double sx = m->c * dx + m->s * dy + m->cx - 0.5;
-          double sy = -m->s * dx + m->c * dy + m->cy - 0.5;
-          sx = CLAMP (sx, 0.0, src->width - 1.0);
-          sy = CLAMP (sy, 0.0, src->height - 1.0);
-          int x0 = (int) floor (sx), y0 = (int) floor (sy);
-          int x1 = MIN (x0 + 1, src->width - 1), y1 = MIN (y0 + 1, src->height - 1);
-          double fx = sx - x0, fy = sy - y0;
-          const guint8 *r0 = fv_image_row (src, y0), *r1 = fv_image_row (src, y1);
-          for (int ch = 0; ch < 3; ch++)
-            {
-              double top = (1 - fx) * r0[3 * x0 + ch] + fx * r0[3 * x1 + ch];
-              double bottom = (1 - fx) * r1[3 * x0 + ch] + fx * r1[3 * x1 + ch];
-              row[3 * x + ch] = (guint8) lround ((1 - fy) * top + fy * bottom);
-            }
-        }
-    }
-  return dst;
-}
-
 /* Per landmark distance (px) between @lm and @truth0 moved by @m, over the face box size
  * (the larger side of the moved truth's box): the mean and the largest. */
 static void
-measure (const FvLandmarks *lm, const FvLandmarks *truth0, const Motion *m, double W, double H,
-         double *mean_rel, double *worst_rel, double *size)
+measure (const FvLandmarks *lm, const FvLandmarks *truth0, const ClipMotion *m, double W,
+         double H, double *mean_rel, double *worst_rel, double *size)
 {
   assert_int_equal (lm->n, truth0->n);
   double *tx = g_new (double, (gsize) lm->n), *ty = g_new (double, (gsize) lm->n);
   double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
   for (int i = 0; i < lm->n; i++)
     {
-      move_point (m, truth0->items[i].x * W, truth0->items[i].y * H, &tx[i], &ty[i]);
+      clip_move_point (m, truth0->items[i].x * W, truth0->items[i].y * H, &tx[i], &ty[i]);
       x0 = fmin (x0, tx[i]), x1 = fmax (x1, tx[i]), y0 = fmin (y0, ty[i]), y1 = fmax (y1, ty[i]);
     }
   double sum = 0, worst = 0;
@@ -129,11 +73,12 @@ test_tracking (void **state)
   if (photo == NULL)
     fail_msg ("%s", error->message);
   FvImage *frames[N_FRAMES];
-  Motion motion[N_FRAMES];
+  ClipMotion motion[N_FRAMES];
   for (int k = 0; k < N_FRAMES; k++)
     {
-      motion[k] = motion_of_frame (photo, k);
-      frames[k] = move_image (photo, &motion[k]);
+      motion[k] = clip_motion_of_frame (photo, k, SHIFT_X_PX, SHIFT_Y_PX, TURN_DEG);
+      frames[k] = clip_move_image (photo, &motion[k], &error);
+      assert_non_null (frames[k]);
     }
 
   FvImage *still_clip[3] = { frames[0], frames[0], frames[0] };
@@ -199,8 +144,9 @@ test_static_mode_detects_every_frame (void **state)
   FvImage *frames[3];
   for (int k = 0; k < 3; k++)
     {
-      Motion m = motion_of_frame (photo, k);
-      frames[k] = move_image (photo, &m);
+      ClipMotion m = clip_motion_of_frame (photo, k, SHIFT_X_PX, SHIFT_Y_PX, TURN_DEG);
+      frames[k] = clip_move_image (photo, &m, &error);
+      assert_non_null (frames[k]);
     }
   g_autoptr (FmRun) run = fm_run ("FaceMesh", frames, 3, TRUE, NULL, &error);
   for (int k = 0; k < 3; k++)

@@ -1,6 +1,7 @@
 /* fovea — ops that move data without arithmetic (PAD, CONCATENATION, DEPTH_TO_SPACE,
- * STRIDED_SLICE) and RESIZE_BILINEAR, for the OpenCL model backend. Shapes are padded to 8
- * axes with leading 1s; operands are a buffer plus an element offset (see conv2d.cl). */
+ * STRIDED_SLICE, RESIZE_NEAREST_NEIGHBOR) and RESIZE_BILINEAR, for the OpenCL model
+ * backend. Shapes are padded to 8 axes with leading 1s; operands are a buffer plus an
+ * element offset (see conv2d.cl). */
 
 /* Zero padding: output element -> input element, or 0 outside it. */
 __kernel void
@@ -118,4 +119,33 @@ resize_bilinear (__global const fv_store_t *xb, int xo, __global fv_store_t *yb,
   float p11 = FV_LD (in, ((b * h + y1) * w + x1) * c + k);
   FV_ST (yb, yo + i, p00 * (1 - dy) * (1 - dx) + p10 * dy * (1 - dx) + p01 * (1 - dy) * dx
                      + p11 * dy * dx);
+}
+
+/* TFLite's RESIZE_NEAREST_NEIGHBOR, the reference kernel's index rule: floor (or round
+ * under align-corners) of (o + offset) * scale, clamped; a pure copy of the source value. */
+static int
+fv_nearest (int o, float scale, int align_corners, int half_pixel, int in_size)
+{
+  float v = ((float) o + (half_pixel ? 0.5f : 0.f)) * scale;
+  int src = align_corners ? (int) round (v) : (int) floor (v);
+  return clamp (src, 0, in_size - 1);
+}
+
+__kernel void
+resize_nearest (__global const fv_store_t *xb, int xo, __global fv_store_t *yb, int yo, int h,
+                int w, int c, int oh, int ow, float scale_y, float scale_x, int align_corners,
+                int half_pixel, int total)
+{
+  int i = get_global_id (0);
+  if (i >= total)
+    return;
+  int k = i % c;
+  int pix = i / c;
+  int x = pix % ow;
+  int rest = pix / ow;
+  int y = rest % oh;
+  int b = rest / oh;
+  int sy = fv_nearest (y, scale_y, align_corners, half_pixel, h);
+  int sx = fv_nearest (x, scale_x, align_corners, half_pixel, w);
+  FV_ST (yb, yo + i, FV_LD (xb, xo + ((b * h + sy) * w + sx) * c + k));
 }

@@ -175,6 +175,37 @@ test_face_mesh_contours_and_irises (void **state)
   fv_graph_free (g);
 }
 
+/* A 21-point list is a hand: HAND_CONNECTIONS are drawn (with draw_contours); one of
+ * another length gets none. */
+static void
+test_hand_connections (void **state)
+{
+  FvGraph *g = lmk_graph (
+    "input_stream: 'img' input_stream: 'hands' input_stream: 'other'\n"
+    "node { calculator: 'AnnotationOverlayCalculator' input_stream: 'IMAGE:img'\n"
+    "  input_stream: 'MULTI_LANDMARKS:hands' output_stream: 'IMAGE:skeleton'\n"
+    "  options { [fovea.AnnotationOverlayCalculatorOptions.ext] {\n"
+    "    thickness: 1 draw_landmarks: false connection_color { r: 1 g: 2 b: 3 } } } }\n"
+    "node { calculator: 'AnnotationOverlayCalculator' input_stream: 'IMAGE:img'\n"
+    "  input_stream: 'LANDMARKS:other' output_stream: 'IMAGE:none'\n"
+    "  options { [fovea.AnnotationOverlayCalculatorOptions.ext] {\n"
+    "    thickness: 1 draw_landmarks: false } } }\n");
+  FvPoller *ps = fv_graph_add_poller (g, "skeleton", NULL);
+  FvPoller *pn = fv_graph_add_poller (g, "none", NULL);
+  assert_true (fv_graph_start (g, NULL));
+  lmk_add (g, "img", black_image (FV_IMAGE_RGB24), 0);
+  /* 8, the index finger tip, is in HAND_CONNECTIONS (7, 8) */
+  GPtrArray *hands = g_ptr_array_new_with_free_func ((GDestroyNotify) fv_packet_unref);
+  g_ptr_array_add (hands, collapsed_mesh (21, 8));
+  lmk_add (g, "hands", fv_packet_new_vector (hands), 0);
+  lmk_add (g, "other", collapsed_mesh (20, 8), 0);
+  g_autoptr (GPtrArray) rs = lmk_finish (g, ps, TRUE, NULL);
+  g_autoptr (GPtrArray) rn = lmk_finish (g, pn, TRUE, NULL);
+  check_row5 (fv_packet_get_image (rs->pdata[0]), 1, 2, 3);
+  assert_int_equal (count_non_black (fv_packet_get_image (rn->pdata[0])), 0);
+  fv_graph_free (g);
+}
+
 static void
 test_rect_bgra_and_missing_image (void **state)
 {
@@ -240,6 +271,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_detection_box_and_keypoint),
     cmocka_unit_test (test_face_mesh_contours_and_irises),
+    cmocka_unit_test (test_hand_connections),
     cmocka_unit_test (test_rect_bgra_and_missing_image),
     cmocka_unit_test (test_option_errors),
   };

@@ -53,16 +53,55 @@ anchor_count (const FvCatalogAnchors *a)
   return count;
 }
 
+/* A TF.js super-resolution entry: model.json in a folder named for the model, its shards
+ * beside it, all loose files of an @upscalerjs package. */
+static void
+check_superres_entry (const FvCatalogEntry *a)
+{
+  g_autofree char *expected_file = g_strconcat (a->name, "/model.json", NULL);
+  assert_string_equal (a->file, expected_file);
+  assert_true (is_lower_hex64 (a->sha256));
+  assert_true (a->size > 1000 && a->size < 1024 * 1024);
+  assert_true (g_str_has_prefix (a->package, "@upscalerjs/esrgan-"));
+  assert_true (g_str_has_prefix (a->member, "package/models/x"));
+  assert_int_equal (a->range_start, -1);
+  assert_int_equal (a->range_end, -1);
+  assert_non_null (a->superres);
+  assert_null (a->detector);
+  assert_null (a->landmarks);
+  assert_null (a->segmentation);
+  g_autofree char *suffix = g_strdup_printf ("_x%d", a->superres->scale);
+  assert_true (g_str_has_suffix (a->name, suffix));
+  assert_true (strstr (a->package, a->superres->variant) != NULL);
+  assert_true (a->superres->receptive_radius > 0);
+  assert_true (a->input_lo == 0.0f && a->input_hi == 255.0f);
+  assert_int_equal (a->n_extra_files, 1);
+  g_autofree char *shard = g_strconcat (a->name, "/group1-shard1of1.bin", NULL);
+  assert_string_equal (a->extra_files[0].file, shard);
+  assert_true (is_lower_hex64 (a->extra_files[0].sha256));
+  assert_true (a->extra_files[0].size > 100000);
+}
+
 static void
 test_entries_complete (void **state)
 {
   (void) state;
   size_t n = 0;
   const FvCatalogEntry *e = fv_catalog_entries (&n);
-  assert_int_equal (n, 15);
+  assert_int_equal (n, 20);
+  int superres = 0;
   for (size_t i = 0; i < n; i++) {
     const FvCatalogEntry *a = &e[i];
     assert_non_null (a->name);
+    for (size_t j = 0; j < i; j++)
+      assert_string_not_equal (a->name, e[j].name);
+    if (a->kind == FV_MODEL_KIND_SUPERRES) {
+      check_superres_entry (a);
+      superres++;
+      continue;
+    }
+    assert_null (a->superres);
+    assert_int_equal (a->n_extra_files, 0);
     assert_true (g_str_has_suffix (a->file, ".tflite"));
     /* the file is the name plus the extension, so either finds the model */
     g_autofree char *expected_file = g_strconcat (a->name, ".tflite", NULL);
@@ -92,6 +131,7 @@ test_entries_complete (void **state)
       assert_string_not_equal (a->sha256, e[j].sha256);
     }
   }
+  assert_int_equal (superres, 5);
 }
 
 static void
@@ -103,7 +143,8 @@ test_kinds_and_decoding (void **state)
   int detectors = 0, landmarks = 0, segmenters = 0;
   for (size_t i = 0; i < n; i++) {
     const FvCatalogEntry *a = &e[i];
-    int set = (a->detector != NULL) + (a->landmarks != NULL) + (a->segmentation != NULL);
+    int set = (a->detector != NULL) + (a->landmarks != NULL) + (a->segmentation != NULL) +
+              (a->superres != NULL);
     assert_int_equal (set, 1);
     switch (a->kind) {
     case FV_MODEL_KIND_DETECTOR: {
@@ -138,6 +179,9 @@ test_kinds_and_decoding (void **state)
       assert_int_equal (a->segmentation->output_width, a->input_width);
       assert_int_equal (a->segmentation->output_height, a->input_height);
       assert_true (a->input_lo == 0.0f);
+      break;
+    case FV_MODEL_KIND_SUPERRES:
+      assert_non_null (a->superres);
       break;
     }
   }

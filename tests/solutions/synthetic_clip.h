@@ -1,0 +1,32 @@
+/* Test helper: synthetic video clips made from a still photo, whose true landmarks are
+ * known. Frame k is the photo shifted and turned a little more than frame k - 1; a point
+ * of the photo (e.g. a landmark found on it) is moved the same way, so the tracking tests
+ * know where every landmark must be on every frame. */
+#pragma once
+
+#include <glib.h>
+
+#include "graph/image.h"
+
+/* A rigid motion of the image plane: turn by an angle about (cx, cy), then shift by
+ * (tx, ty). All in pixels, origin at the top-left corner of the image. */
+typedef struct {
+  double cx, cy;   /* centre of the turn */
+  double c, s;     /* cos, sin of the turn */
+  double tx, ty;   /* shift */
+} ClipMotion;
+
+/* The motion of frame @k of a clip that turns by @turn_deg degrees (clockwise on screen,
+ * y pointing down) about the centre of @image and shifts by (@shift_x, @shift_y) pixels
+ * per frame: frame k is turned by k * turn_deg and shifted by k * shift. Frame 0 is the
+ * identity. */
+ClipMotion clip_motion_of_frame (const FvImage *image, int k, double shift_x, double shift_y,
+                                 double turn_deg);
+
+/* Where the point (@x, @y) of the photo (px) lies in the frame moved by @m. */
+void clip_move_point (const ClipMotion *m, double x, double y, double *out_x, double *out_y);
+
+/* The photo @src (RGB24, transfer none) moved by @m: each output pixel centre is mapped
+ * back into @src and sampled bilinearly, clamping to the edge pixels. Same size as @src.
+ * transfer full: fv_image_free(); NULL and @error set if @src is not RGB24. */
+FvImage *clip_move_image (const FvImage *src, const ClipMotion *m, GError **error);
