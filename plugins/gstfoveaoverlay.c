@@ -11,7 +11,7 @@
  *    `landmark-color`: for a face mesh (468 or 478 points) MediaPipe's FACEMESH_CONTOURS
  *    (lips, eyes, eyebrows, face oval; plus the irises with 478 points), for a hand (21
  *    points) HAND_CONNECTIONS, for a body (33 points) POSE_CONNECTIONS
- *    (overlay_skeleton.h); a point whose ROI gives a `visibility` or `presence` under 0.5
+ *    (calculators/render/); a point whose ROI gives a `visibility` or `presence` under 0.5
  *    (foveapose's) is left out with its lines, as MediaPipe draws;
  *  - the FvGstFlowMeta (foveaflow): arrows in `color`, or the flow colour wheel (`flow`).
  * A buffer without these metas passes unchanged. Lines are max (1, min (width, height) /
@@ -33,12 +33,13 @@
 #include "calculators/flow/flow_color.h"
 #include "calculators/render/draw.h"
 #include "calculators/render/face_mesh_connections.h"
+#include "calculators/render/hand_connections.h"
+#include "calculators/render/pose_connections.h"
 #include "graph/image.h"
 #include "plugins/fovea_mask_meta.h"
 #include "plugins/fovea_flow_meta.h"
 #include "plugins/fovea_meta.h"
 #include "plugins/gstfoveaelements.h"
-#include "plugins/overlay_skeleton.h"
 
 #include <gst/video/gstvideofilter.h>
 #include <math.h>
@@ -344,6 +345,24 @@ fv_overlay_draw_connections (FvCanvas *canvas, const float *xyz, guint n_points,
       continue;
     fv_canvas_line (canvas, xyz[3 * a] * canvas->width, xyz[3 * a + 1] * canvas->height,
         xyz[3 * b] * canvas->width, xyz[3 * b + 1] * canvas->height, color);
+  }
+}
+
+/* The skeleton of an object with @n_points landmarks (21: a hand, 33: a body), the same
+ * tables the AnnotationOverlay calculator draws; NULL (and 0) for any other count. */
+static const FvConnection *
+fv_overlay_skeleton (guint n_points, guint *n_connections)
+{
+  switch (n_points) {
+    case FV_HAND_LANDMARKS:
+      *n_connections = FV_HAND_CONNECTIONS_LEN;
+      return fv_hand_connections;
+    case FV_POSE_LANDMARKS:
+      *n_connections = FV_POSE_CONNECTIONS_LEN;
+      return fv_pose_connections;
+    default:
+      *n_connections = 0;
+      return NULL;
   }
 }
 
