@@ -195,6 +195,8 @@ compare_all (const char *config, const char *type)
               if (!taken[f] && d < best_d)
                 best = (int) f, best_d = d;
             }
+          if (best < 0)
+            fail_msg ("%s: no fovea hand near MediaPipe's hand %u", p->photo, h);
           taken[best] = TRUE;
           const FvLandmarks *lm = g_ptr_array_index (fv, (guint) best);
           double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, worst = 0;

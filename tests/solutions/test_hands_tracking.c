@@ -138,6 +138,8 @@ test_tracking (void **state)
           double mean_rel, worst_rel, size;
           int f = nearest (run->landmarks[k], truth0, &motion[k], W, H, &mean_rel, &worst_rel,
                            &size);
+          if (f < 0)
+            fail_msg ("frame %d: no fovea hand near hand %d", k, h);
           const FvClassifications *hand = g_ptr_array_index (run->handedness[k], (guint) f);
           gboolean ok = mean_rel <= MEAN_BOUND && hand->n == 1 && hand0->n == 1
                         && hand->items[0].index == hand0->items[0].index;
