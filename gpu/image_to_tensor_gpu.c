@@ -58,7 +58,8 @@ check_params (const FvGpuImageToTensorParams *p, GError **error)
     return invalid (error, "output size is not supported (each side 1..32768)");
   if (!isfinite (p->range_min) || !isfinite (p->range_max) || !(p->range_min < p->range_max))
     return invalid (error, "invalid output range (min must be < max)");
-  if (p->border != FV_GPU_BORDER_ZERO && p->border != FV_GPU_BORDER_REPLICATE)
+  if (p->border != FV_GPU_BORDER_ZERO && p->border != FV_GPU_BORDER_REPLICATE
+      && p->border != FV_GPU_BORDER_ZERO_GL)
     return invalid (error, "unknown border mode");
   if (p->out_offset % sizeof (float) != 0)
     return invalid (error, "output offset is not a multiple of 4 bytes");
@@ -201,7 +202,8 @@ launch (FvGpuDevice *dev, const Frame *f, const PixelRoi *r, const FvGpuImageToT
       goto out;
   }
 
-  const int border = p->border == FV_GPU_BORDER_ZERO ? 0 : 1;
+  /* the kernel's BORDER_* numbers */
+  const int border = p->border == FV_GPU_BORDER_ZERO ? 0 : p->border == FV_GPU_BORDER_ZERO_GL ? 2 : 1;
   const float range_min = p->range_min;
   const float scale = (float) (((double) p->range_max - p->range_min) / 255.0);
   const cl_ulong out_index = p->out_offset / sizeof (float);

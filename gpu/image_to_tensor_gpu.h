@@ -70,6 +70,7 @@ typedef struct {
 typedef enum {
   FV_GPU_BORDER_ZERO,
   FV_GPU_BORDER_REPLICATE,
+  FV_GPU_BORDER_ZERO_GL,  /* FV_BORDER_ZERO_GL of calculators/image/image_to_tensor.h */
 } FvGpuBorderMode;
 
 typedef struct {

@@ -40,7 +40,8 @@ check_args (const FvImage *image, const FvImageToTensorParams *p, GError **error
                  (double) p->range_min, (double) p->range_max);
     return FALSE;
   }
-  if (p->border != FV_BORDER_ZERO && p->border != FV_BORDER_REPLICATE) {
+  if (p->border != FV_BORDER_ZERO && p->border != FV_BORDER_REPLICATE
+      && p->border != FV_BORDER_ZERO_GL) {
     g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID,
                  "image to tensor: unknown border mode %d", (int) p->border);
     return FALSE;
@@ -165,6 +166,8 @@ fv_image_to_tensor (const FvImage *image, const FvNormRect *roi, const FvImageTo
    * whole-image stretch reproduce the model oracle's float64 recipe bit for bit. */
   const double c = cos ((double) r.rotation), s = sin ((double) r.rotation);
   const double scale = ((double) p->range_max - p->range_min) / 255.0;
+  const gboolean zero_gl = p->border == FV_BORDER_ZERO_GL;
+  const FvBorderMode taps = zero_gl ? FV_BORDER_REPLICATE : p->border;
   float *o = out;
   for (int y = 0; y < p->height; y++) {
     const double v = ((y + 0.5) / p->height - 0.5) * r.h;
@@ -172,16 +175,22 @@ fv_image_to_tensor (const FvImage *image, const FvNormRect *roi, const FvImageTo
       const double u = ((x + 0.5) / p->width - 0.5) * r.w;
       const double sx = r.cx + u * c - v * s - 0.5;
       const double sy = r.cy + u * s + v * c - 0.5;
+      if (zero_gl && (sx < -0.5 || sy < -0.5 || sx > image->width - 0.5
+                      || sy > image->height - 0.5)) {
+        o[0] = o[1] = o[2] = p->range_min;
+        o += 3;
+        continue;
+      }
       const double fx0 = floor (sx), fy0 = floor (sy);
       const double ax = sx - fx0, ay = sy - fy0;
       /* taps far outside the image all read the border: clamp before the int cast */
       const int x0 = (int) CLAMP (fx0, -2.0, (double) image->width + 1);
       const int y0 = (int) CLAMP (fy0, -2.0, (double) image->height + 1);
       double p00[3], p01[3], p10[3], p11[3];
-      fetch_rgb (image, p->border, x0, y0, p00);
-      fetch_rgb (image, p->border, x0 + 1, y0, p01);
-      fetch_rgb (image, p->border, x0, y0 + 1, p10);
-      fetch_rgb (image, p->border, x0 + 1, y0 + 1, p11);
+      fetch_rgb (image, taps, x0, y0, p00);
+      fetch_rgb (image, taps, x0 + 1, y0, p01);
+      fetch_rgb (image, taps, x0, y0 + 1, p10);
+      fetch_rgb (image, taps, x0 + 1, y0 + 1, p11);
       for (int k = 0; k < 3; k++) {
         const double top = p00[k] * (1.0 - ax) + p01[k] * ax;
         const double bottom = p10[k] * (1.0 - ax) + p11[k] * ax;

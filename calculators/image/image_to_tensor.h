@@ -13,7 +13,13 @@
  * convention, what MediaPipe's GPU converters do). Each of the 4 taps outside the image
  * reads 0 (BORDER_ZERO: OpenCV's BORDER_CONSTANT with pixel value 0, so after the range
  * mapping the border is range_min, e.g. -1 for [-1, 1]) or the nearest edge pixel
- * (BORDER_REPLICATE). Values are then mapped linearly from [0, 255] to [range_min,
+ * (BORDER_REPLICATE). BORDER_ZERO_GL is MediaPipe's GL converter's BORDER_ZERO, what its
+ * web solutions (and so the goldens in tests/data/mediapipe) run: a sample whose position
+ * lies outside the image is 0 as a whole, and a sample inside reads its taps clamped to the
+ * edge (the texture's CLAMP_TO_EDGE), so the outermost half pixel of the image is not
+ * darkened. The two differ only on the image's one-pixel rim, but a detector's letterbox
+ * edge sits there: on a non-square photo the pose detector's keypoints move enough to
+ * change the pose ROI by 5%. Values are then mapped linearly from [0, 255] to [range_min,
  * range_max].
  *
  * Note: MediaPipe's OpenCV (CPU) converter maps integer destination indices to integer
@@ -32,6 +38,7 @@ G_BEGIN_DECLS
 typedef enum {
   FV_BORDER_ZERO,       /* outside the image reads pixel value 0 */
   FV_BORDER_REPLICATE,  /* outside the image reads the nearest edge pixel (MediaPipe's default) */
+  FV_BORDER_ZERO_GL,    /* a sample outside the image reads 0, its taps inside clamp to the edge */
 } FvBorderMode;
 
 typedef struct {

@@ -15,7 +15,8 @@
  * Options (mediapipe.ImageToTensorCalculatorOptions):
  *   output_tensor_width, output_tensor_height (default: the image's size), keep_aspect_ratio
  *   (false), output_tensor_float_range { min max } (required, min < max), border_mode
- *   (BORDER_UNSPECIFIED = BORDER_REPLICATE, BORDER_ZERO), gpu_origin (accepted; only
+ *   (BORDER_UNSPECIFIED = BORDER_REPLICATE, BORDER_ZERO; fovea's BORDER_ZERO_GL: MediaPipe's
+ *   GL converter's zero border, see image_to_tensor.h), gpu_origin (accepted; only
  *   matters for GPU textures, so ignored here). The integer ranges (output_tensor_int_range,
  *   output_tensor_uint_range) are refused: fovea tensors are float.
  *   device (fovea's): "cpu", "opencl", "opencl:P:D" or "opencl,cpu" (gpu/device_choice.h);
@@ -100,10 +101,12 @@ read_options (const FvTpMessage *opts, ImageToTensorState *st, GError **error)
     mode = FV_BORDER_REPLICATE;
   else if (strcmp (border, "BORDER_ZERO") == 0)
     mode = FV_BORDER_ZERO;
+  else if (strcmp (border, "BORDER_ZERO_GL") == 0)
+    mode = FV_BORDER_ZERO_GL;
   else {
     g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID,
                  "border_mode '%s' is not one of BORDER_UNSPECIFIED, BORDER_ZERO, "
-                 "BORDER_REPLICATE", border);
+                 "BORDER_REPLICATE, BORDER_ZERO_GL", border);
     return FALSE;
   }
   st->out_w = (int) w;
@@ -211,7 +214,9 @@ image_to_tensor_gpu (ImageToTensorState *st, const FvImage *image, const FvNormR
   const FvGpuImageToTensorParams gp = {
     .width = p->width, .height = p->height, .keep_aspect_ratio = p->keep_aspect_ratio,
     .range_min = p->range_min, .range_max = p->range_max,
-    .border = p->border == FV_BORDER_ZERO ? FV_GPU_BORDER_ZERO : FV_GPU_BORDER_REPLICATE,
+    .border = p->border == FV_BORDER_ZERO      ? FV_GPU_BORDER_ZERO
+              : p->border == FV_BORDER_ZERO_GL ? FV_GPU_BORDER_ZERO_GL
+                                               : FV_GPU_BORDER_REPLICATE,
   };
   const gsize bytes = (gsize) p->width * (gsize) p->height * 3 * sizeof (float);
   const gboolean unified = fv_gpu_device_unified_memory (dev);

@@ -17,6 +17,7 @@ typedef float real;
 #define FMT_BGRA32 3
 
 #define BORDER_ZERO 0
+#define BORDER_ZERO_GL 2 /* a sample outside the image is 0, its taps clamp to the edge */
 
 /* BT.601 ranges (FvGpuYuvRange) */
 #define YUV_FULL 0
@@ -86,15 +87,18 @@ fetch_nv12 (__global const uchar *yp, int y_stride, __global const uchar *uvp, i
 
 /* The source position of tensor pixel (x, y): the pixel centre as an offset (u, v) from the
  * ROI centre in ROI axes, rotated into the image, minus 0.5 for pixel-centre indices.
- * Returns the top-left tap in *x0, *y0 and the blend weights in *ax, *ay. */
+ * Returns the top-left tap in *x0, *y0, the blend weights in *ax, *ay and in *outside
+ * whether the sample lies outside the image (for BORDER_ZERO_GL). */
 static void
 source_taps (int x, int y, int out_w, int out_h, real cx, real cy, real rw, real rh, real c,
-             real s, int w, int h, int *x0, int *y0, float *ax, float *ay)
+             real s, int w, int h, int *x0, int *y0, float *ax, float *ay, int *outside)
 {
   const real v = (((real) y + (real) 0.5) / (real) out_h - (real) 0.5) * rh;
   const real u = (((real) x + (real) 0.5) / (real) out_w - (real) 0.5) * rw;
   const real sx = cx + u * c - v * s - (real) 0.5;
   const real sy = cy + u * s + v * c - (real) 0.5;
+  *outside = sx < (real) -0.5 || sy < (real) -0.5 || sx > (real) w - (real) 0.5
+             || sy > (real) h - (real) 0.5;
   const real fx0 = floor (sx), fy0 = floor (sy);
   *ax = (float) (sx - fx0);
   *ay = (float) (sy - fy0);
@@ -126,7 +130,16 @@ fv_image_to_tensor (__global const uchar *img, int w, int h, int stride, int for
     return;
   int x0, y0;
   float ax, ay;
-  source_taps (x, y, out_w, out_h, cx, cy, rw, rh, c, s, w, h, &x0, &y0, &ax, &ay);
+  int outside;
+  source_taps (x, y, out_w, out_h, cx, cy, rw, rh, c, s, w, h, &x0, &y0, &ax, &ay, &outside);
+  if (border == BORDER_ZERO_GL) {
+    if (outside) {
+      const float3 zero = (float3) (0.0f);
+      store (out, out_index, x, y, out_w, zero, zero, zero, zero, 0.0f, 0.0f, range_min, scale);
+      return;
+    }
+    border = 1; /* the taps clamp to the edge */
+  }
   store (out, out_index, x, y, out_w,
          fetch_rgb (img, w, h, stride, format, border, x0, y0),
          fetch_rgb (img, w, h, stride, format, border, x0 + 1, y0),
@@ -145,7 +158,16 @@ fv_nv12_to_tensor (__global const uchar *yp, int y_stride, __global const uchar 
     return;
   int x0, y0;
   float ax, ay;
-  source_taps (x, y, out_w, out_h, cx, cy, rw, rh, c, s, w, h, &x0, &y0, &ax, &ay);
+  int outside;
+  source_taps (x, y, out_w, out_h, cx, cy, rw, rh, c, s, w, h, &x0, &y0, &ax, &ay, &outside);
+  if (border == BORDER_ZERO_GL) {
+    if (outside) {
+      const float3 zero = (float3) (0.0f);
+      store (out, out_index, x, y, out_w, zero, zero, zero, zero, 0.0f, 0.0f, range_min, scale);
+      return;
+    }
+    border = 1; /* the taps clamp to the edge */
+  }
   store (out, out_index, x, y, out_w,
          fetch_nv12 (yp, y_stride, uvp, uv_stride, w, h, range, border, x0, y0),
          fetch_nv12 (yp, y_stride, uvp, uv_stride, w, h, range, border, x0 + 1, y0),

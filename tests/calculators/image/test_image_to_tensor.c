@@ -131,6 +131,36 @@ test_upscale_border (void **state)
   assert_true (fv_image_to_tensor (img, NULL, &p, out, NULL, NULL, NULL));
   assert_pixel (out, 4, 0, 0, 100.0f, 1e-4f);
   assert_pixel (out, 4, 3, 0, 200.0f, 1e-4f);
+  /* ZERO_GL: every sample lies on the image (-0.5..1.5), so the taps clamp to the edge */
+  p.border = FV_BORDER_ZERO_GL;
+  assert_true (fv_image_to_tensor (img, NULL, &p, out, NULL, NULL, NULL));
+  assert_pixel (out, 4, 0, 0, 100.0f, 1e-4f);
+  assert_pixel (out, 4, 1, 0, 125.0f, 1e-4f);
+  assert_pixel (out, 4, 2, 0, 175.0f, 1e-4f);
+  assert_pixel (out, 4, 3, 0, 200.0f, 1e-4f);
+}
+
+static void
+test_zero_gl_border (void **state)
+{
+  /* 2x1 -> 4x1 over a ROI 1.5 times the image wide: sample indices -0.625, 0.125, 0.875,
+   * 1.625. The outer two lie off the image (past -0.5 and 1.5): ZERO_GL gives 0 there as
+   * a whole (MediaPipe's GL converter), ZERO blends their inner tap in. */
+  const guint8 v[2] = { 100, 200 };
+  g_autoptr (FvImage) img = make_gray (2, 1, v);
+  const FvNormRect roi = { .x_center = 0.5f, .y_center = 0.5f, .width = 1.5f, .height = 1.0f };
+  float out[12];
+  FvImageToTensorParams p = params (4, 1, 0.0f, 255.0f);
+  p.border = FV_BORDER_ZERO_GL;
+  assert_true (fv_image_to_tensor (img, &roi, &p, out, NULL, NULL, NULL));
+  assert_pixel (out, 4, 0, 0, 0.0f, 1e-4f);
+  assert_pixel (out, 4, 1, 0, 112.5f, 1e-4f);
+  assert_pixel (out, 4, 2, 0, 187.5f, 1e-4f);
+  assert_pixel (out, 4, 3, 0, 0.0f, 1e-4f);
+  p.border = FV_BORDER_ZERO;
+  assert_true (fv_image_to_tensor (img, &roi, &p, out, NULL, NULL, NULL));
+  assert_pixel (out, 4, 0, 0, 0.375f * 100, 1e-4f);
+  assert_pixel (out, 4, 3, 0, 0.375f * 200, 1e-4f);
 }
 
 static void
@@ -539,6 +569,7 @@ main (void)
     cmocka_unit_test (test_identity),
     cmocka_unit_test (test_downscale_2x),
     cmocka_unit_test (test_upscale_border),
+    cmocka_unit_test (test_zero_gl_border),
     cmocka_unit_test (test_letterbox),
     cmocka_unit_test (test_rotation),
     cmocka_unit_test (test_matrix_corners),
