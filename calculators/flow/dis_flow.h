@@ -9,8 +9,8 @@
  *   3. optional variational refinement (variational_refinement.h).
  * The presets: ultrafast is OpenCV's DISOpticalFlow one, fast is OpenCV's with 3
  * refinement iterations instead of 5 (still more accurate than OpenCV's, in less time),
- * medium is OpenCV's with a coarser grid and a final refinement at full resolution (more
- * accurate in less time); the refinement does 4 SOR sweeps, not OpenCV's 5. Accurate
+ * medium is OpenCV's with a coarser grid, fewer iterations and a final refinement at full
+ * resolution (more accurate in less time); the refinement does 4 SOR sweeps, not OpenCV's 5. Accurate
  * searches at full resolution. The planes are planned for one frame size and reused: a
  * steady-state call allocates nothing. Rows are shared among a pool of threads; the result
  * does not depend on their number. */
