@@ -62,12 +62,17 @@ fv_dis_params_preset (FvDisParams *p, FvDisPreset preset)
     p->variational_iter = 0;
     break;
   case FV_DIS_PRESET_FAST:
+    /* 3 refinement iterations, not OpenCV's 5: 3.18 px EPE on Motorcycle against its 3.22,
+     * for about 15% less CPU */
+    p->variational_iter = 3;
     break;
   case FV_DIS_PRESET_MEDIUM:
     p->finest_scale = 1;
     p->patch_stride = 5;
-    p->grad_descent_iter = 25;
-    p->variational_iter = 4;
+    /* 12 descent and 3 refinement iterations (OpenCV: 25 and 5): on Motorcycle 2.46 px
+     * against OpenCV's 2.53 (25 and 4 gave 2.48) in less time */
+    p->grad_descent_iter = 12;
+    p->variational_iter = 3;
     p->final_variational_iter = 1;
     break;
   case FV_DIS_PRESET_ACCURATE:
@@ -645,7 +650,8 @@ static void
 densify (FvDisFlow *dis, Level *l, int ws, int hs)
 {
   DensifyJob job = { dis, l, ws, hs };
-  if (dis->pool == NULL || l->h < 8)
+  /* a small level on the calling thread: waking the pool costs more than it saves */
+  if (dis->pool == NULL || l->h < 8 || (gint64) l->w * l->h < 40000)
     densify_rows (&job, 0, 1, 0);
   else
     fv_cpu_pool_run (dis->pool, densify_rows, &job,
@@ -668,8 +674,10 @@ run (FvDisFlow *dis, FvFlowField *out)
   Level *top = &dis->lv[dis->coarsest];
   memset (top->u, 0, (gsize) top->w * top->h * sizeof (float));
   memset (top->v, 0, (gsize) top->w * top->h * sizeof (float));
+  /* 4 SOR sweeps per refinement iteration, not OpenCV's 5: Motorcycle's EPE stays below
+   * OpenCV's (fast 3.185, medium 2.458 px) for a fifth less of the refinement's time */
   const FvVariationalParams vp = {
-    .fixed_point_iterations = p->variational_iter, .sor_iterations = 5, .omega = 1.6f,
+    .fixed_point_iterations = p->variational_iter, .sor_iterations = 4, .omega = 1.6f,
     .alpha = p->alpha, .gamma = p->gamma, .delta = p->delta, .pool = dis->pool,
   };
   for (int s = dis->coarsest; s >= dis->finest; s--) {

@@ -399,11 +399,15 @@ run_task (void *arg, int task, int n_tasks, int thread)
   t->fn (t->job, (int) ((gint64) h * task / n_tasks), (int) ((gint64) h * (task + 1) / n_tasks));
 }
 
-/* Runs @fn over all rows, in bands on the pool when there is one. */
+/* Below this many pixels a phase is done on the calling thread: waking the pool and waiting
+ * for it (its workers spin a while before sleeping) costs more CPU than the phase saves. */
+#define MIN_POOL_PIXELS 40000
+
+/* Runs @fn over all rows, in bands on the pool when there is one and the plane is large. */
 static void
 phase (FvCpuPool *pool, PhaseFn fn, const Job *job)
 {
-  if (pool == NULL || job->h < 8) {
+  if (pool == NULL || job->h < 8 || (gint64) job->w * job->h < MIN_POOL_PIXELS) {
     fn (job, 0, job->h);
     return;
   }
