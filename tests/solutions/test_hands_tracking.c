@@ -70,7 +70,8 @@ nearest (GPtrArray *hands, const FvLandmarks *truth0, const ClipMotion *m, doubl
          double *mean_rel, double *worst_rel, double *size)
 {
   int best = -1;
-  *mean_rel = INFINITY;
+  *mean_rel = *worst_rel = INFINITY;
+  *size = 0;
   for (guint f = 0; f < hands->len; f++)
     {
       double mr, wr, s;
@@ -135,7 +136,7 @@ test_tracking (void **state)
           const FvLandmarks *truth0 = g_ptr_array_index (still->landmarks[k == 0 ? 0 : 2],
                                                          (guint) h);
           const FvClassifications *hand0 = g_ptr_array_index (still->handedness[2], (guint) h);
-          double mean_rel, worst_rel, size;
+          double mean_rel = INFINITY, worst_rel = INFINITY, size = 0;
           int f = nearest (run->landmarks[k], truth0, &motion[k], W, H, &mean_rel, &worst_rel,
                            &size);
           if (f < 0)
