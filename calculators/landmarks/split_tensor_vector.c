@@ -13,114 +13,25 @@
  */
 #include <string.h>
 
-#include "graph/calculator.h"
+#include "calculators/util/split_ranges.h"
+#include "graph/graph_error.h"
 #include "graph/tensor_list.h"
 
 typedef struct {
-  int begin, end;
-} Range;
-
-typedef struct {
-  GArray *ranges;   /* Range */
-  gboolean combine;
-  int max_end;
+  FvSplitRanges sr;
 } SplitState;
-
-static GArray *
-load_ranges (const FvTpMessage *opts, gboolean *combine, GError **error)
-{
-  GError *local = NULL;
-  gboolean element_only = fv_tp_get_bool (opts, "element_only", FALSE, &local);
-  if (local == NULL)
-    *combine = fv_tp_get_bool (opts, "combine_outputs", FALSE, &local);
-  if (local != NULL)
-    {
-      g_propagate_error (error, local);
-      return NULL;
-    }
-  GArray *ranges = g_array_new (FALSE, FALSE, sizeof (Range));
-  for (guint i = 0; i < fv_tp_count (opts, "ranges"); i++)
-    {
-      const FvTpField *f = fv_tp_get_nth (opts, "ranges", i);
-      gint64 b = -1, e = -1;
-      if (f->kind == FV_TP_MESSAGE)
-        {
-          b = fv_tp_get_int (f->msg, "begin", 0, &local);
-          if (local == NULL)
-            e = fv_tp_get_int (f->msg, "end", 0, &local);
-        }
-      if (local != NULL || b < 0 || e < 0 || b >= e || e > G_MAXINT)
-        {
-          if (local != NULL)
-            g_propagate_error (error, local);
-          else
-            g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID,
-                         "ranges (line %d): indices should be non-negative and begin less "
-                         "than end", f->line);
-          g_array_unref (ranges);
-          return NULL;
-        }
-      if (element_only && e - b != 1)
-        {
-          g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID,
-                       "since element_only is true, all ranges should be of size 1");
-          g_array_unref (ranges);
-          return NULL;
-        }
-      Range r = { (int) b, (int) e };
-      g_array_append_val (ranges, r);
-    }
-  if (ranges->len == 0)
-    {
-      g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID, "options need ranges");
-      g_array_unref (ranges);
-      return NULL;
-    }
-  return ranges;
-}
 
 static gboolean
 split_contract (FvContract *cc, GError **error)
 {
-  gboolean combine;
-  GArray *ranges = load_ranges (fv_contract_options (cc), &combine, error);
-  if (ranges == NULL)
-    return FALSE;
-  guint n_ranges = ranges->len;
-  g_array_unref (ranges);
-  guint n_out = fv_contract_num_ports (cc, FV_PORT_OUTPUT);
-  if (fv_contract_num_ports (cc, FV_PORT_INPUT) != 1)
-    {
-      g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID, "needs exactly one input");
-      return FALSE;
-    }
-  if (combine ? n_out != 1 : n_out != n_ranges)
-    {
-      g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID,
-                   combine ? "combine_outputs needs exactly one output, not %u"
-                           : "the number of outputs (%u) should match the number of ranges (%u)",
-                   n_out, n_ranges);
-      return FALSE;
-    }
-  const char *tensors = fv_type_name (fv_type_tensors ());
-  if (!fv_contract_set_all_types (cc, FV_PORT_INPUT, tensors, error)
-      || !fv_contract_set_all_types (cc, FV_PORT_OUTPUT, tensors, error))
-    return FALSE;
-  fv_contract_set_timestamp_offset (cc, 0);
-  return TRUE;
+  return fv_split_ranges_contract (cc, fv_type_name (fv_type_tensors ()), error);
 }
 
 static gboolean
 split_open (FvCalculatorContext *ctx, GError **error)
 {
   SplitState *st = fv_context_state (ctx);
-  st->ranges = load_ranges (fv_context_options (ctx), &st->combine, error);
-  if (st->ranges == NULL)
-    return FALSE;
-  st->max_end = 0;
-  for (guint i = 0; i < st->ranges->len; i++)
-    st->max_end = MAX (st->max_end, g_array_index (st->ranges, Range, i).end);
-  return TRUE;
+  return fv_split_ranges_load (&st->sr, fv_context_options (ctx), error);
 }
 
 static gboolean
@@ -139,20 +50,17 @@ split_process (FvCalculatorContext *ctx, GError **error)
   const FvTensorList *in = fv_packet_get_tensors (fv_context_input (ctx, 0));
   if (in == NULL)
     return FV_PROCESS_OK;
-  if (in->n < st->max_end)
+  if (in->n < st->sr.max_end)
     {
       g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_CALCULATOR,
-                   "the list has %d tensors, but the ranges reach %d", in->n, st->max_end);
+                   "the list has %d tensors, but the ranges reach %d", in->n, st->sr.max_end);
       return FV_PROCESS_ERROR;
     }
-  int total = 0;
-  for (guint r = 0; r < st->ranges->len; r++)
-    total += g_array_index (st->ranges, Range, r).end - g_array_index (st->ranges, Range, r).begin;
-  FvTensorList *combined = st->combine ? fv_tensor_list_new (total) : NULL;
+  FvTensorList *combined = st->sr.combine ? fv_tensor_list_new (st->sr.total) : NULL;
   int next = 0;
-  for (guint r = 0; r < st->ranges->len; r++)
+  for (guint r = 0; r < st->sr.ranges->len; r++)
     {
-      const Range *range = &g_array_index (st->ranges, Range, r);
+      const FvSplitRange *range = &g_array_index (st->sr.ranges, FvSplitRange, r);
       FvTensorList *out = combined;
       int at = next;
       if (out == NULL)
@@ -179,7 +87,7 @@ static void
 split_destroy (gpointer state)
 {
   SplitState *st = state;
-  g_clear_pointer (&st->ranges, g_array_unref);
+  fv_split_ranges_clear (&st->sr);
 }
 
 static const FvCalculatorClass split_tensor_vector_calculator = {
