@@ -3,25 +3,15 @@
 
 #include <string.h>
 
-#include "calculators/image/image_io.h"
-#include "graph/config.h"
 #include "graph/fovea-graph.h"
 #include "graph/packet_vector.h"
+#include "tests/solutions/solution_run.h"
 
 gboolean
 fm_register_solutions (GError **error)
 {
   const char *files[] = { "face_detection.pbtxt", "face_mesh.pbtxt", "face_mesh_refine.pbtxt" };
-  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
-    {
-      g_autofree char *path = g_build_filename (FOVEA_SOURCE_ROOT, "graph", "solutions",
-                                                files[i], NULL);
-      g_autofree char *text = NULL;
-      if (!g_file_get_contents (path, &text, NULL, error)
-          || !fv_subgraph_register_text (text, path, error))
-        return FALSE;
-    }
-  return TRUE;
+  return solution_register_files (files, G_N_ELEMENTS (files), error);
 }
 
 typedef struct {
@@ -80,9 +70,7 @@ fm_run (const char *type, FvImage *const *frames, int n_frames, gboolean static_
     "  output_stream: 'DETECTIONS:detections'\n"
     "  node_options { [type.googleapis.com/fovea.%sOptions] { static_image_mode: %s %s } }\n"
     "}\n", type, type, static_mode ? "true" : "false", options ? options : "");
-  /* inner streams are renamed "<node's canonical name, lowercase>__<name>" */
-  g_autofree char *lower = g_ascii_strdown (type, -1);
-  g_autofree char *gated = g_strconcat (lower, "__gated_image", NULL);
+  g_autofree char *gated = solution_inner_stream (type, "gated_image");
   FmRun *run = g_new0 (FmRun, 1);
   run->n_frames = n_frames;
   run->faces = g_new0 (GPtrArray *, (gsize) n_frames);
@@ -90,24 +78,12 @@ fm_run (const char *type, FvImage *const *frames, int n_frames, gboolean static_
     run->faces[i] = g_ptr_array_new_with_free_func ((GDestroyNotify) fv_landmarks_free);
   Collect c = { .run = run };
   g_mutex_init (&c.lock);
-  FvGraph *g = fv_graph_new_from_string (cfg, NULL, error);
-  gboolean ok = g != NULL
-                && fv_graph_observe (g, "landmarks", on_landmarks, &c, error)
-                && fv_graph_observe (g, gated, on_detector_input, &c, error)
-                && fv_graph_start (g, error);
-  for (int i = 0; ok && i < n_frames; i++)
-    {
-      FvImage *copy = fv_image_convert (frames[i], FV_IMAGE_RGB24, error);
-      ok = copy != NULL
-           && fv_graph_add_packet (g, "image", fv_packet_stamp (fv_packet_new_image (copy), i),
-                                   error);
-    }
-  if (g != NULL)
-    {
-      if (ok)
-        ok = fv_graph_close_all_inputs (g, error) && fv_graph_wait_until_done (g, error);
-      fv_graph_free (g);
-    }
+  const SolutionObserver observers[] = {
+    { "landmarks", on_landmarks },
+    { gated, on_detector_input },
+  };
+  gboolean ok = solution_run_frames (cfg, observers, G_N_ELEMENTS (observers), &c, frames,
+                                     n_frames, error);
   g_mutex_clear (&c.lock);
   if (!ok)
     {
