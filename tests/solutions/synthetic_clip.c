@@ -1,7 +1,15 @@
 /* Test helper: synthetic clips from a still photo (see synthetic_clip.h). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
 #include "tests/solutions/synthetic_clip.h"
 
 #include <math.h>
+
+#include "calculators/image/image_io.h"
 
 #include "graph/graph_error.h"
 
@@ -58,4 +66,58 @@ clip_move_image (const FvImage *src, const ClipMotion *m, GError **error)
         }
     }
   return dst;
+}
+
+FvImage *
+clip_load_photo (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "images", name, NULL);
+  FvImage *photo = fv_image_load (path, FV_IMAGE_RGB24, &error);
+  if (photo == NULL)
+    fail_msg ("%s", error->message);
+  return photo;
+}
+
+void
+clip_make (const FvImage *photo, int n, double shift_x, double shift_y, double turn_deg,
+           FvImage **frames, ClipMotion *motions)
+{
+  for (int k = 0; k < n; k++)
+    {
+      g_autoptr (GError) error = NULL;
+      ClipMotion m = clip_motion_of_frame (photo, k, shift_x, shift_y, turn_deg);
+      frames[k] = clip_move_image (photo, &m, &error);
+      if (frames[k] == NULL)
+        fail_msg ("%s", error->message);
+      if (motions != NULL)
+        motions[k] = m;
+    }
+}
+
+void
+clip_free_frames (FvImage **frames, int n)
+{
+  for (int k = 0; k < n; k++)
+    g_clear_pointer (&frames[k], fv_image_free);
+}
+
+void
+clip_measure (const FvLandmarks *lm, const FvLandmarks *truth0, const ClipMotion *m, double W,
+              double H, double *mean_rel, double *worst_rel, double *size)
+{
+  assert_int_equal (lm->n, truth0->n);
+  double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY, sum = 0, worst = 0;
+  for (int i = 0; i < lm->n; i++)
+    {
+      double tx, ty;
+      clip_move_point (m, truth0->items[i].x * W, truth0->items[i].y * H, &tx, &ty);
+      x0 = fmin (x0, tx), x1 = fmax (x1, tx), y0 = fmin (y0, ty), y1 = fmax (y1, ty);
+      double d = hypot (lm->items[i].x * W - tx, lm->items[i].y * H - ty);
+      sum += d;
+      worst = fmax (worst, d);
+    }
+  *size = fmax (x1 - x0, y1 - y0);
+  *mean_rel = sum / lm->n / *size;
+  *worst_rel = worst / *size;
 }

@@ -30,3 +30,22 @@ void clip_move_point (const ClipMotion *m, double x, double y, double *out_x, do
  * back into @src and sampled bilinearly, clamping to the edge pixels. Same size as @src.
  * transfer full: fv_image_free(); NULL and @error set if @src is not RGB24. */
 FvImage *clip_move_image (const FvImage *src, const ClipMotion *m, GError **error);
+
+/* The test photo @name (under $FOVEA_TEST_DATA/images), RGB24; fails the running cmocka
+ * test when it does not load. transfer full. */
+FvImage *clip_load_photo (const char *name);
+
+/* The first @n frames of the clip of @photo moved as clip_motion_of_frame() says, into
+ * @frames (transfer full: clip_free_frames()) and, when not NULL, their motions into
+ * @motions. Fails the running cmocka test on error. */
+void clip_make (const FvImage *photo, int n, double shift_x, double shift_y, double turn_deg,
+                FvImage **frames, ClipMotion *motions);
+void clip_free_frames (FvImage **frames, int n);
+
+#include "graph/landmark.h"
+
+/* The distance (px) of each landmark of @lm from its counterpart of @truth0 moved by @m
+ * (both relative to a @W x @H image), over the box size (the larger side of the moved
+ * truth's box): the mean (@mean_rel) and the largest (@worst_rel), and that size. */
+void clip_measure (const FvLandmarks *lm, const FvLandmarks *truth0, const ClipMotion *m,
+                   double W, double H, double *mean_rel, double *worst_rel, double *size);

@@ -28,34 +28,6 @@
 #define SHIFT_Y_PX 2.0
 #define TURN_DEG 1.5
 
-/* Per landmark distance (px) between @lm and @truth0 moved by @m, over the face box size
- * (the larger side of the moved truth's box): the mean and the largest. */
-static void
-measure (const FvLandmarks *lm, const FvLandmarks *truth0, const ClipMotion *m, double W,
-         double H, double *mean_rel, double *worst_rel, double *size)
-{
-  assert_int_equal (lm->n, truth0->n);
-  double *tx = g_new (double, (gsize) lm->n), *ty = g_new (double, (gsize) lm->n);
-  double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-  for (int i = 0; i < lm->n; i++)
-    {
-      clip_move_point (m, truth0->items[i].x * W, truth0->items[i].y * H, &tx[i], &ty[i]);
-      x0 = fmin (x0, tx[i]), x1 = fmax (x1, tx[i]), y0 = fmin (y0, ty[i]), y1 = fmax (y1, ty[i]);
-    }
-  double sum = 0, worst = 0;
-  for (int i = 0; i < lm->n; i++)
-    {
-      double d = hypot (lm->items[i].x * W - tx[i], lm->items[i].y * H - ty[i]);
-      sum += d;
-      worst = fmax (worst, d);
-    }
-  g_free (tx);
-  g_free (ty);
-  *size = fmax (x1 - x0, y1 - y0);
-  *mean_rel = sum / lm->n / *size;
-  *worst_rel = worst / *size;
-}
-
 /* The truth is frame 0's landmarks as tracking finds them: face_mesh run on frame 0 three
  * times in a row (the detector's ROI on the first, then ROIs from landmarks, which settle
  * at once), the last result. The landmark model depends on its crop: the ROI made from the
@@ -67,19 +39,10 @@ static void
 test_tracking (void **state)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "images",
-                                            "skimage_astronaut.png", NULL);
-  g_autoptr (FvImage) photo = fv_image_load (path, FV_IMAGE_RGB24, &error);
-  if (photo == NULL)
-    fail_msg ("%s", error->message);
+  g_autoptr (FvImage) photo = clip_load_photo ("skimage_astronaut.png");
   FvImage *frames[N_FRAMES];
   ClipMotion motion[N_FRAMES];
-  for (int k = 0; k < N_FRAMES; k++)
-    {
-      motion[k] = clip_motion_of_frame (photo, k, SHIFT_X_PX, SHIFT_Y_PX, TURN_DEG);
-      frames[k] = clip_move_image (photo, &motion[k], &error);
-      assert_non_null (frames[k]);
-    }
+  clip_make (photo, N_FRAMES, SHIFT_X_PX, SHIFT_Y_PX, TURN_DEG, frames, motion);
 
   FvImage *still_clip[3] = { frames[0], frames[0], frames[0] };
   g_autoptr (FmRun) still = fm_run ("FaceMesh", still_clip, 3, FALSE, NULL, &error);
@@ -110,8 +73,9 @@ test_tracking (void **state)
       const FvLandmarks *lm = g_ptr_array_index (run->faces[k], 0);
       double mean_rel, worst_rel, size, s_mean, s_worst, s_size;
       /* frame 0's ROI comes from the detector, as in the static run */
-      measure (lm, k == 0 ? static0 : truth0, &motion[k], W, H, &mean_rel, &worst_rel, &size);
-      measure (lm, static0, &motion[k], W, H, &s_mean, &s_worst, &s_size);
+      clip_measure (lm, k == 0 ? static0 : truth0, &motion[k], W, H, &mean_rel, &worst_rel,
+                    &size);
+      clip_measure (lm, static0, &motion[k], W, H, &s_mean, &s_worst, &s_size);
       gboolean ok = mean_rel <= 0.01 && worst_rel <= 0.03;
       printf ("  frame %2d: landmarks mean %.3f%% max %.3f%% of %.0f px"
               " (vs static: mean %.3f%% max %.3f%%)%s\n", k, 100 * mean_rel,
@@ -125,8 +89,7 @@ test_tracking (void **state)
     }
   printf ("  worst tracked frame: mean %.3f%%, max %.3f%%\n", 100 * worst_mean,
           100 * worst_max);
-  for (int k = 0; k < N_FRAMES; k++)
-    fv_image_free (frames[k]);
+  clip_free_frames (frames, N_FRAMES);
   assert_int_equal (failures, 0);
   assert_true (run->detector_runs >= 1);
   assert_true (run->detector_runs <= N_FRAMES / 4);
@@ -137,20 +100,11 @@ static void
 test_static_mode_detects_every_frame (void **state)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "images",
-                                            "skimage_astronaut.png", NULL);
-  g_autoptr (FvImage) photo = fv_image_load (path, FV_IMAGE_RGB24, &error);
-  assert_non_null (photo);
+  g_autoptr (FvImage) photo = clip_load_photo ("skimage_astronaut.png");
   FvImage *frames[3];
-  for (int k = 0; k < 3; k++)
-    {
-      ClipMotion m = clip_motion_of_frame (photo, k, SHIFT_X_PX, SHIFT_Y_PX, TURN_DEG);
-      frames[k] = clip_move_image (photo, &m, &error);
-      assert_non_null (frames[k]);
-    }
+  clip_make (photo, 3, SHIFT_X_PX, SHIFT_Y_PX, TURN_DEG, frames, NULL);
   g_autoptr (FmRun) run = fm_run ("FaceMesh", frames, 3, TRUE, NULL, &error);
-  for (int k = 0; k < 3; k++)
-    fv_image_free (frames[k]);
+  clip_free_frames (frames, 3);
   if (run == NULL)
     fail_msg ("%s", error->message);
   assert_int_equal (run->detector_runs, 3);
@@ -164,10 +118,7 @@ static void
 test_too_few_tracked_faces_run_the_detector (void **state)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "images",
-                                            "skimage_astronaut.png", NULL);
-  g_autoptr (FvImage) photo = fv_image_load (path, FV_IMAGE_RGB24, &error);
-  assert_non_null (photo);
+  g_autoptr (FvImage) photo = clip_load_photo ("skimage_astronaut.png");
   FvImage *frames[3] = { photo, photo, photo };
   g_autoptr (FmRun) run = fm_run ("FaceMesh", frames, 3, FALSE, "max_num_faces: 2", &error);
   if (run == NULL)

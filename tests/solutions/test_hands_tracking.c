@@ -37,33 +37,6 @@
 #define OPTIONS "max_num_hands: 1"
 #define MEAN_BOUND 0.015
 
-/* Per landmark distance (px) between @lm and @truth0 moved by @m, over the hand box size
- * (the larger side of the moved truth's box): the mean and the largest. */
-static void
-measure (const FvLandmarks *lm, const FvLandmarks *truth0, const ClipMotion *m, double W,
-         double H, double *mean_rel, double *worst_rel, double *size)
-{
-  assert_int_equal (lm->n, truth0->n);
-  double tx[21], ty[21];
-  assert_true (lm->n <= 21);
-  double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
-  for (int i = 0; i < lm->n; i++)
-    {
-      clip_move_point (m, truth0->items[i].x * W, truth0->items[i].y * H, &tx[i], &ty[i]);
-      x0 = fmin (x0, tx[i]), x1 = fmax (x1, tx[i]), y0 = fmin (y0, ty[i]), y1 = fmax (y1, ty[i]);
-    }
-  double sum = 0, worst = 0;
-  for (int i = 0; i < lm->n; i++)
-    {
-      double d = hypot (lm->items[i].x * W - tx[i], lm->items[i].y * H - ty[i]);
-      sum += d;
-      worst = fmax (worst, d);
-    }
-  *size = fmax (x1 - x0, y1 - y0);
-  *mean_rel = sum / lm->n / *size;
-  *worst_rel = worst / *size;
-}
-
 /* The fovea hand of @hands nearest to @truth0 moved by @m (its index), with its errors. */
 static int
 nearest (GPtrArray *hands, const FvLandmarks *truth0, const ClipMotion *m, double W, double H,
@@ -75,7 +48,7 @@ nearest (GPtrArray *hands, const FvLandmarks *truth0, const ClipMotion *m, doubl
   for (guint f = 0; f < hands->len; f++)
     {
       double mr, wr, s;
-      measure (g_ptr_array_index (hands, f), truth0, m, W, H, &mr, &wr, &s);
+      clip_measure (g_ptr_array_index (hands, f), truth0, m, W, H, &mr, &wr, &s);
       if (mr < *mean_rel)
         best = (int) f, *mean_rel = mr, *worst_rel = wr, *size = s;
     }
@@ -91,19 +64,10 @@ static void
 test_tracking (void **state)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "images",
-                                            "ocvdoc_handSrc.jpg", NULL);
-  g_autoptr (FvImage) photo = fv_image_load (path, FV_IMAGE_RGB24, &error);
-  if (photo == NULL)
-    fail_msg ("%s", error->message);
+  g_autoptr (FvImage) photo = clip_load_photo ("ocvdoc_handSrc.jpg");
   FvImage *frames[N_FRAMES];
   ClipMotion motion[N_FRAMES];
-  for (int k = 0; k < N_FRAMES; k++)
-    {
-      motion[k] = clip_motion_of_frame (photo, k, SHIFT_X_PX, SHIFT_Y_PX, TURN_DEG);
-      frames[k] = clip_move_image (photo, &motion[k], &error);
-      assert_non_null (frames[k]);
-    }
+  clip_make (photo, N_FRAMES, SHIFT_X_PX, SHIFT_Y_PX, TURN_DEG, frames, motion);
 
   FvImage *still_clip[3] = { frames[0], frames[0], frames[0] };
   g_autoptr (HandsRun) still = hands_run ("Hands", still_clip, 3, FALSE, OPTIONS, &error);
@@ -157,8 +121,7 @@ test_tracking (void **state)
       printf ("\n");
     }
   printf ("  worst tracked hand: mean %.3f%%, max %.3f%%\n", 100 * worst_mean, 100 * worst_max);
-  for (int k = 0; k < N_FRAMES; k++)
-    fv_image_free (frames[k]);
+  clip_free_frames (frames, N_FRAMES);
   assert_int_equal (failures, 0);
   assert_true (run->detector_runs >= 1);
   assert_true (run->detector_runs <= N_FRAMES / 4);
@@ -169,20 +132,11 @@ static void
 test_static_mode_detects_every_frame (void **state)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "images",
-                                            "kpa_qt-logo.jpg", NULL);
-  g_autoptr (FvImage) photo = fv_image_load (path, FV_IMAGE_RGB24, &error);
-  assert_non_null (photo);
+  g_autoptr (FvImage) photo = clip_load_photo ("kpa_qt-logo.jpg");
   FvImage *frames[3];
-  for (int k = 0; k < 3; k++)
-    {
-      ClipMotion m = clip_motion_of_frame (photo, k, SHIFT_X_PX, SHIFT_Y_PX, TURN_DEG);
-      frames[k] = clip_move_image (photo, &m, &error);
-      assert_non_null (frames[k]);
-    }
+  clip_make (photo, 3, SHIFT_X_PX, SHIFT_Y_PX, TURN_DEG, frames, NULL);
   g_autoptr (HandsRun) run = hands_run ("HandsLite", frames, 3, TRUE, NULL, &error);
-  for (int k = 0; k < 3; k++)
-    fv_image_free (frames[k]);
+  clip_free_frames (frames, 3);
   if (run == NULL)
     fail_msg ("%s", error->message);
   assert_int_equal (run->detector_runs, 3);
@@ -197,10 +151,7 @@ static void
 test_too_few_tracked_hands_run_the_detector (void **state)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "images",
-                                            "ocvdoc_handSrc.jpg", NULL);
-  g_autoptr (FvImage) photo = fv_image_load (path, FV_IMAGE_RGB24, &error);
-  assert_non_null (photo);
+  g_autoptr (FvImage) photo = clip_load_photo ("ocvdoc_handSrc.jpg");
   FvImage *frames[3] = { photo, photo, photo };
   g_autoptr (HandsRun) run = hands_run ("HandsLite", frames, 3, FALSE, NULL, &error);
   if (run == NULL)
