@@ -39,96 +39,39 @@ G_DEFINE_TYPE (GstFoveaFaceMesh, gst_fovea_face_mesh, GST_TYPE_FOVEA_FILTER)
 GST_ELEMENT_REGISTER_DEFINE (foveafacemesh, "foveafacemesh", GST_RANK_NONE,
                              GST_TYPE_FOVEA_FACE_MESH);
 
+/* The settings are the properties (gst_fovea_filter_class_install_setting). */
 static char *
 gst_fovea_face_mesh_get_solution (GstFoveaFilter *filter, GPtrArray *settings, GError **error)
 {
-  GstFoveaFaceMesh *self = GST_FOVEA_FACE_MESH (filter);
-  GST_OBJECT_LOCK (self);
-  g_ptr_array_add (settings, g_strdup_printf ("max_num_faces=%u", self->max_faces));
-  g_ptr_array_add (settings, gst_fovea_filter_format_double ("min_detection_confidence",
-                                                             self->min_detection_confidence));
-  g_ptr_array_add (settings, gst_fovea_filter_format_double ("min_tracking_confidence",
-                                                             self->min_tracking_confidence));
-  g_ptr_array_add (settings, g_strdup_printf ("refine=%s", self->refine ? "true" : "false"));
-  GST_OBJECT_UNLOCK (self);
   return g_strdup ("face_mesh");
-}
-
-static void
-gst_fovea_face_mesh_set_property (GObject *object, guint prop_id, const GValue *value,
-                                  GParamSpec *pspec)
-{
-  GstFoveaFaceMesh *self = GST_FOVEA_FACE_MESH (object);
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_MAX_FACES:
-      self->max_faces = g_value_get_uint (value);
-      break;
-    case PROP_MIN_DETECTION_CONFIDENCE:
-      self->min_detection_confidence = g_value_get_double (value);
-      break;
-    case PROP_MIN_TRACKING_CONFIDENCE:
-      self->min_tracking_confidence = g_value_get_double (value);
-      break;
-    case PROP_REFINE:
-      self->refine = g_value_get_boolean (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-gst_fovea_face_mesh_get_property (GObject *object, guint prop_id, GValue *value,
-                                  GParamSpec *pspec)
-{
-  GstFoveaFaceMesh *self = GST_FOVEA_FACE_MESH (object);
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_MAX_FACES:
-      g_value_set_uint (value, self->max_faces);
-      break;
-    case PROP_MIN_DETECTION_CONFIDENCE:
-      g_value_set_double (value, self->min_detection_confidence);
-      break;
-    case PROP_MIN_TRACKING_CONFIDENCE:
-      g_value_set_double (value, self->min_tracking_confidence);
-      break;
-    case PROP_REFINE:
-      g_value_set_boolean (value, self->refine);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
 }
 
 static void
 gst_fovea_face_mesh_class_init (GstFoveaFaceMeshClass *klass)
 {
-  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY;
-  gobject_class->set_property = gst_fovea_face_mesh_set_property;
-  gobject_class->get_property = gst_fovea_face_mesh_get_property;
-  g_object_class_install_property (gobject_class, PROP_MAX_FACES,
+  GstFoveaFilterClass *filter_class = GST_FOVEA_FILTER_CLASS (klass);
+  gst_fovea_filter_class_install_setting (filter_class, PROP_MAX_FACES, "max_num_faces",
+    G_STRUCT_OFFSET (GstFoveaFaceMesh, max_faces),
     g_param_spec_uint ("max-faces", "Maximum faces",
                        "The most faces to find and track (MediaPipe's max_num_faces)",
                        1, 16, 1, flags));
-  g_object_class_install_property (gobject_class, PROP_MIN_DETECTION_CONFIDENCE,
+  gst_fovea_filter_class_install_setting (filter_class, PROP_MIN_DETECTION_CONFIDENCE,
+    "min_detection_confidence",
+    G_STRUCT_OFFSET (GstFoveaFaceMesh, min_detection_confidence),
     g_param_spec_double ("min-detection-confidence", "Minimum detection confidence",
                          "The lowest detector score for a new face", 0.0, 1.0, 0.5, flags));
-  g_object_class_install_property (gobject_class, PROP_MIN_TRACKING_CONFIDENCE,
+  gst_fovea_filter_class_install_setting (filter_class, PROP_MIN_TRACKING_CONFIDENCE,
+    "min_tracking_confidence",
+    G_STRUCT_OFFSET (GstFoveaFaceMesh, min_tracking_confidence),
     g_param_spec_double ("min-tracking-confidence", "Minimum tracking confidence",
                          "The lowest face presence score to keep tracking a face; below it "
                          "the detector runs again", 0.0, 1.0, 0.5, flags));
-  g_object_class_install_property (gobject_class, PROP_REFINE,
+  gst_fovea_filter_class_install_setting (filter_class, PROP_REFINE, "refine",
+    G_STRUCT_OFFSET (GstFoveaFaceMesh, refine),
     g_param_spec_boolean ("refine", "Refine",
                           "478 landmarks: lips, eyes and irises refined by the attention model "
                           "(MediaPipe's refine_landmarks)", FALSE, flags));
-  GstFoveaFilterClass *filter_class = GST_FOVEA_FILTER_CLASS (klass);
   filter_class->get_solution = gst_fovea_face_mesh_get_solution;
   filter_class->roi_type = "face";
   gst_element_class_set_static_metadata (GST_ELEMENT_CLASS (klass), "fovea face mesh",

@@ -162,12 +162,122 @@ add_settings (GPtrArray *settings, const char *options)
       g_ptr_array_add (settings, g_strdup (*w));
 }
 
+/* ------------------------------------------------------------ solution settings */
+
+/* What a setting property keeps on its GParamSpec. */
+typedef struct {
+  const char *option;
+  gsize offset;
+} Setting;
+
+static GQuark
+setting_quark (void)
+{
+  static GQuark quark;
+  if (quark == 0)
+    quark = g_quark_from_static_string ("gst-fovea-filter-setting");
+  return quark;
+}
+
+void
+gst_fovea_filter_class_install_setting (GstFoveaFilterClass *klass, guint prop_id,
+                                        const char *option, gsize offset, GParamSpec *pspec)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GType type = G_PARAM_SPEC_VALUE_TYPE (pspec);
+  g_return_if_fail (type == G_TYPE_UINT || type == G_TYPE_INT || type == G_TYPE_BOOLEAN
+                    || type == G_TYPE_DOUBLE);
+  Setting *setting = g_new (Setting, 1);   /* lives as long as the pspec: the class's */
+  *setting = (Setting) { g_intern_string (option), offset };
+  g_param_spec_set_qdata_full (pspec, setting_quark (), setting, g_free);
+  gobject_class->set_property = gst_fovea_filter_setting_set_property;
+  gobject_class->get_property = gst_fovea_filter_setting_get_property;
+  g_object_class_install_property (gobject_class, prop_id, pspec);
+}
+
+void
+gst_fovea_filter_setting_set_property (GObject *object, guint prop_id, const GValue *value,
+                                       GParamSpec *pspec)
+{
+  const Setting *s = g_param_spec_get_qdata (pspec, setting_quark ());
+  if (s == NULL) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
+  }
+  gpointer field = G_STRUCT_MEMBER_P (object, s->offset);
+  GST_OBJECT_LOCK (object);
+  switch (G_PARAM_SPEC_VALUE_TYPE (pspec)) {
+    case G_TYPE_UINT: *(guint *) field = g_value_get_uint (value); break;
+    case G_TYPE_INT: *(gint *) field = g_value_get_int (value); break;
+    case G_TYPE_BOOLEAN: *(gboolean *) field = g_value_get_boolean (value); break;
+    case G_TYPE_DOUBLE: *(double *) field = g_value_get_double (value); break;
+    default: break;
+  }
+  GST_OBJECT_UNLOCK (object);
+}
+
+void
+gst_fovea_filter_setting_get_property (GObject *object, guint prop_id, GValue *value,
+                                       GParamSpec *pspec)
+{
+  const Setting *s = g_param_spec_get_qdata (pspec, setting_quark ());
+  if (s == NULL) {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    return;
+  }
+  gconstpointer field = G_STRUCT_MEMBER_P (object, s->offset);
+  GST_OBJECT_LOCK (object);
+  switch (G_PARAM_SPEC_VALUE_TYPE (pspec)) {
+    case G_TYPE_UINT: g_value_set_uint (value, *(const guint *) field); break;
+    case G_TYPE_INT: g_value_set_int (value, *(const gint *) field); break;
+    case G_TYPE_BOOLEAN: g_value_set_boolean (value, *(const gboolean *) field); break;
+    case G_TYPE_DOUBLE: g_value_set_double (value, *(const double *) field); break;
+    default: break;
+  }
+  GST_OBJECT_UNLOCK (object);
+}
+
+/* Appends "option=value" for each setting property of @self's class. */
+static void
+append_setting_properties (GstFoveaFilter *self, GPtrArray *settings)
+{
+  guint n;
+  g_autofree GParamSpec **pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (self),
+                                                                   &n);
+  for (guint i = 0; i < n; i++) {
+    const Setting *s = g_param_spec_get_qdata (pspecs[i], setting_quark ());
+    if (s == NULL)
+      continue;
+    GValue v = G_VALUE_INIT;
+    g_value_init (&v, G_PARAM_SPEC_VALUE_TYPE (pspecs[i]));
+    g_object_get_property (G_OBJECT (self), pspecs[i]->name, &v);
+    switch (G_VALUE_TYPE (&v)) {
+      case G_TYPE_UINT:
+        g_ptr_array_add (settings, g_strdup_printf ("%s=%u", s->option, g_value_get_uint (&v)));
+        break;
+      case G_TYPE_INT:
+        g_ptr_array_add (settings, g_strdup_printf ("%s=%d", s->option, g_value_get_int (&v)));
+        break;
+      case G_TYPE_BOOLEAN:
+        g_ptr_array_add (settings, g_strdup_printf ("%s=%s", s->option,
+                                                    g_value_get_boolean (&v) ? "true" : "false"));
+        break;
+      default:
+        g_ptr_array_add (settings, gst_fovea_filter_format_double (s->option,
+                                                                   g_value_get_double (&v)));
+        break;
+    }
+    g_value_unset (&v);
+  }
+}
+
 static gboolean
 graph_build (GstFoveaFilter *self, GError **error)
 {
   GstFoveaFilterPrivate *priv = PRIV (self);
   GstFoveaFilterClass *klass = GST_FOVEA_FILTER_GET_CLASS (self);
   g_autoptr (GPtrArray) settings = g_ptr_array_new_with_free_func (g_free);
+  append_setting_properties (self, settings);
   g_autofree char *name = klass->get_solution ? klass->get_solution (self, settings, error)
                                               : NULL;
   if (name == NULL) {

@@ -63,6 +63,23 @@ struct _GstFoveaFilterClass {
  * format settings. Formats a double without locale ("0.5"). transfer full. */
 char *gst_fovea_filter_format_double (const char *key, double value);
 
+/* A property that is one option of the subclass's solution, e.g. "max-hands" for
+ * max_num_hands: installs @pspec (a guint, gint, gboolean or double property; the class
+ * takes it) as property @prop_id of @klass, kept in the instance field at @offset (of
+ * that C type, read and written under the object lock). When the element starts, every
+ * such property is passed to the solution as "@option=value", before the subclass's own
+ * settings and the options property. The first call makes
+ * gst_fovea_filter_setting_set_property / _get_property the class's property handlers; a
+ * subclass with other properties of its own installs its handlers after, and passes the
+ * property ids it does not know on to them. */
+void gst_fovea_filter_class_install_setting (GstFoveaFilterClass *klass, guint prop_id,
+                                             const char *option, gsize offset,
+                                             GParamSpec *pspec);
+void gst_fovea_filter_setting_set_property (GObject *object, guint prop_id,
+                                            const GValue *value, GParamSpec *pspec);
+void gst_fovea_filter_setting_get_property (GObject *object, guint prop_id, GValue *value,
+                                            GParamSpec *pspec);
+
 /* The packet of the graph output tagged @tag ("MULTI_HANDEDNESS") among the results being
  * attached or rendered (transfer none: valid during the render / object_param call), or
  * NULL when the frame has none. Streaming thread only. */

@@ -45,20 +45,10 @@ enum {
 G_DEFINE_TYPE (GstFoveaHands, gst_fovea_hands, GST_TYPE_FOVEA_FILTER)
 GST_ELEMENT_REGISTER_DEFINE (foveahands, "foveahands", GST_RANK_NONE, GST_TYPE_FOVEA_HANDS);
 
+/* The settings are the properties (gst_fovea_filter_class_install_setting). */
 static char *
 gst_fovea_hands_get_solution (GstFoveaFilter *filter, GPtrArray *settings, GError **error)
 {
-  GstFoveaHands *self = GST_FOVEA_HANDS (filter);
-  GST_OBJECT_LOCK (self);
-  g_ptr_array_add (settings, g_strdup_printf ("model_complexity=%u", self->model_complexity));
-  g_ptr_array_add (settings, g_strdup_printf ("max_num_hands=%u", self->max_hands));
-  g_ptr_array_add (settings, gst_fovea_filter_format_double ("min_detection_confidence",
-                                                             self->min_detection_confidence));
-  g_ptr_array_add (settings, gst_fovea_filter_format_double ("min_tracking_confidence",
-                                                             self->min_tracking_confidence));
-  g_ptr_array_add (settings, g_strdup_printf ("static_image_mode=%s",
-                                              self->static_image_mode ? "true" : "false"));
-  GST_OBJECT_UNLOCK (self);
   return g_strdup ("hands");
 }
 
@@ -79,91 +69,38 @@ gst_fovea_hands_object_param (GstFoveaFilter *filter, guint index, GstStructure 
 }
 
 static void
-gst_fovea_hands_set_property (GObject *object, guint prop_id, const GValue *value,
-                              GParamSpec *pspec)
-{
-  GstFoveaHands *self = GST_FOVEA_HANDS (object);
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_MODEL_COMPLEXITY:
-      self->model_complexity = g_value_get_uint (value);
-      break;
-    case PROP_MAX_HANDS:
-      self->max_hands = g_value_get_uint (value);
-      break;
-    case PROP_MIN_DETECTION_CONFIDENCE:
-      self->min_detection_confidence = g_value_get_double (value);
-      break;
-    case PROP_MIN_TRACKING_CONFIDENCE:
-      self->min_tracking_confidence = g_value_get_double (value);
-      break;
-    case PROP_STATIC_IMAGE_MODE:
-      self->static_image_mode = g_value_get_boolean (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-gst_fovea_hands_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  GstFoveaHands *self = GST_FOVEA_HANDS (object);
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_MODEL_COMPLEXITY:
-      g_value_set_uint (value, self->model_complexity);
-      break;
-    case PROP_MAX_HANDS:
-      g_value_set_uint (value, self->max_hands);
-      break;
-    case PROP_MIN_DETECTION_CONFIDENCE:
-      g_value_set_double (value, self->min_detection_confidence);
-      break;
-    case PROP_MIN_TRACKING_CONFIDENCE:
-      g_value_set_double (value, self->min_tracking_confidence);
-      break;
-    case PROP_STATIC_IMAGE_MODE:
-      g_value_set_boolean (value, self->static_image_mode);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
 gst_fovea_hands_class_init (GstFoveaHandsClass *klass)
 {
-  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY;
-  gobject_class->set_property = gst_fovea_hands_set_property;
-  gobject_class->get_property = gst_fovea_hands_get_property;
-  g_object_class_install_property (gobject_class, PROP_MODEL_COMPLEXITY,
+  GstFoveaFilterClass *filter_class = GST_FOVEA_FILTER_CLASS (klass);
+  gst_fovea_filter_class_install_setting (filter_class, PROP_MODEL_COMPLEXITY, "model_complexity",
+    G_STRUCT_OFFSET (GstFoveaHands, model_complexity),
     g_param_spec_uint ("model-complexity", "Model complexity",
                        "The palm detector and hand landmark models: 0 lite (faster), 1 full "
                        "(MediaPipe's model_complexity)", 0, 1, 1, flags));
-  g_object_class_install_property (gobject_class, PROP_MAX_HANDS,
+  gst_fovea_filter_class_install_setting (filter_class, PROP_MAX_HANDS, "max_num_hands",
+    G_STRUCT_OFFSET (GstFoveaHands, max_hands),
     g_param_spec_uint ("max-hands", "Maximum hands",
                        "The most hands to find and track (MediaPipe's max_num_hands)",
                        1, 16, 2, flags));
-  g_object_class_install_property (gobject_class, PROP_MIN_DETECTION_CONFIDENCE,
+  gst_fovea_filter_class_install_setting (filter_class, PROP_MIN_DETECTION_CONFIDENCE,
+    "min_detection_confidence",
+    G_STRUCT_OFFSET (GstFoveaHands, min_detection_confidence),
     g_param_spec_double ("min-detection-confidence", "Minimum detection confidence",
                          "The lowest palm detector score for a new hand", 0.0, 1.0, 0.5,
                          flags));
-  g_object_class_install_property (gobject_class, PROP_MIN_TRACKING_CONFIDENCE,
+  gst_fovea_filter_class_install_setting (filter_class, PROP_MIN_TRACKING_CONFIDENCE,
+    "min_tracking_confidence",
+    G_STRUCT_OFFSET (GstFoveaHands, min_tracking_confidence),
     g_param_spec_double ("min-tracking-confidence", "Minimum tracking confidence",
                          "The lowest hand presence score to keep tracking a hand; below it "
                          "the palm detector runs again", 0.0, 1.0, 0.5, flags));
-  g_object_class_install_property (gobject_class, PROP_STATIC_IMAGE_MODE,
+  gst_fovea_filter_class_install_setting (filter_class, PROP_STATIC_IMAGE_MODE, "static_image_mode",
+    G_STRUCT_OFFSET (GstFoveaHands, static_image_mode),
     g_param_spec_boolean ("static-image-mode", "Static image mode",
                           "Treat frames as unrelated images: detect palms on every frame, no "
                           "tracking (slower; for a slideshow rather than a video)", FALSE,
                           flags));
-  GstFoveaFilterClass *filter_class = GST_FOVEA_FILTER_CLASS (klass);
   filter_class->get_solution = gst_fovea_hands_get_solution;
   filter_class->object_param = gst_fovea_hands_object_param;
   filter_class->roi_type = "hand";

@@ -43,139 +43,57 @@ enum {
 G_DEFINE_TYPE (GstFoveaPose, gst_fovea_pose, GST_TYPE_FOVEA_FILTER)
 GST_ELEMENT_REGISTER_DEFINE (foveapose, "foveapose", GST_RANK_NONE, GST_TYPE_FOVEA_POSE);
 
-static const char *
-boolean (gboolean b)
-{
-  return b ? "true" : "false";
-}
-
+/* The settings are the properties (gst_fovea_filter_class_install_setting). */
 static char *
 gst_fovea_pose_get_solution (GstFoveaFilter *filter, GPtrArray *settings, GError **error)
 {
-  GstFoveaPose *self = GST_FOVEA_POSE (filter);
-  GST_OBJECT_LOCK (self);
-  g_ptr_array_add (settings, g_strdup_printf ("model_complexity=%u", self->model_complexity));
-  g_ptr_array_add (settings, g_strdup_printf ("smooth_landmarks=%s",
-                                              boolean (self->smooth_landmarks)));
-  g_ptr_array_add (settings, g_strdup_printf ("enable_segmentation=%s",
-                                              boolean (self->enable_segmentation)));
-  g_ptr_array_add (settings, g_strdup_printf ("smooth_segmentation=%s",
-                                              boolean (self->smooth_segmentation)));
-  g_ptr_array_add (settings, gst_fovea_filter_format_double ("min_detection_confidence",
-                                                             self->min_detection_confidence));
-  g_ptr_array_add (settings, gst_fovea_filter_format_double ("min_tracking_confidence",
-                                                             self->min_tracking_confidence));
-  g_ptr_array_add (settings, g_strdup_printf ("static_image_mode=%s",
-                                              boolean (self->static_image_mode)));
-  GST_OBJECT_UNLOCK (self);
   return g_strdup ("pose");
-}
-
-static void
-gst_fovea_pose_set_property (GObject *object, guint prop_id, const GValue *value,
-                             GParamSpec *pspec)
-{
-  GstFoveaPose *self = GST_FOVEA_POSE (object);
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_MODEL_COMPLEXITY:
-      self->model_complexity = g_value_get_uint (value);
-      break;
-    case PROP_SMOOTH_LANDMARKS:
-      self->smooth_landmarks = g_value_get_boolean (value);
-      break;
-    case PROP_ENABLE_SEGMENTATION:
-      self->enable_segmentation = g_value_get_boolean (value);
-      break;
-    case PROP_SMOOTH_SEGMENTATION:
-      self->smooth_segmentation = g_value_get_boolean (value);
-      break;
-    case PROP_MIN_DETECTION_CONFIDENCE:
-      self->min_detection_confidence = g_value_get_double (value);
-      break;
-    case PROP_MIN_TRACKING_CONFIDENCE:
-      self->min_tracking_confidence = g_value_get_double (value);
-      break;
-    case PROP_STATIC_IMAGE_MODE:
-      self->static_image_mode = g_value_get_boolean (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
-}
-
-static void
-gst_fovea_pose_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  GstFoveaPose *self = GST_FOVEA_POSE (object);
-  GST_OBJECT_LOCK (self);
-  switch (prop_id) {
-    case PROP_MODEL_COMPLEXITY:
-      g_value_set_uint (value, self->model_complexity);
-      break;
-    case PROP_SMOOTH_LANDMARKS:
-      g_value_set_boolean (value, self->smooth_landmarks);
-      break;
-    case PROP_ENABLE_SEGMENTATION:
-      g_value_set_boolean (value, self->enable_segmentation);
-      break;
-    case PROP_SMOOTH_SEGMENTATION:
-      g_value_set_boolean (value, self->smooth_segmentation);
-      break;
-    case PROP_MIN_DETECTION_CONFIDENCE:
-      g_value_set_double (value, self->min_detection_confidence);
-      break;
-    case PROP_MIN_TRACKING_CONFIDENCE:
-      g_value_set_double (value, self->min_tracking_confidence);
-      break;
-    case PROP_STATIC_IMAGE_MODE:
-      g_value_set_boolean (value, self->static_image_mode);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      break;
-  }
-  GST_OBJECT_UNLOCK (self);
 }
 
 static void
 gst_fovea_pose_class_init (GstFoveaPoseClass *klass)
 {
-  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
   const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY;
-  gobject_class->set_property = gst_fovea_pose_set_property;
-  gobject_class->get_property = gst_fovea_pose_get_property;
-  g_object_class_install_property (gobject_class, PROP_MODEL_COMPLEXITY,
+  GstFoveaFilterClass *filter_class = GST_FOVEA_FILTER_CLASS (klass);
+  gst_fovea_filter_class_install_setting (filter_class, PROP_MODEL_COMPLEXITY, "model_complexity",
+    G_STRUCT_OFFSET (GstFoveaPose, model_complexity),
     g_param_spec_uint ("model-complexity", "Model complexity",
                        "The pose landmark model: 0 lite, 1 full, 2 heavy (more accurate, "
                        "slower; MediaPipe's model_complexity)", 0, 2, 1, flags));
-  g_object_class_install_property (gobject_class, PROP_SMOOTH_LANDMARKS,
+  gst_fovea_filter_class_install_setting (filter_class, PROP_SMOOTH_LANDMARKS, "smooth_landmarks",
+    G_STRUCT_OFFSET (GstFoveaPose, smooth_landmarks),
     g_param_spec_boolean ("smooth-landmarks", "Smooth landmarks",
                           "Smooth the landmarks over frames against jitter (one-euro filter; "
                           "visibility low-pass)", TRUE, flags));
-  g_object_class_install_property (gobject_class, PROP_ENABLE_SEGMENTATION,
+  gst_fovea_filter_class_install_setting (filter_class, PROP_ENABLE_SEGMENTATION,
+    "enable_segmentation",
+    G_STRUCT_OFFSET (GstFoveaPose, enable_segmentation),
     g_param_spec_boolean ("enable-segmentation", "Enable segmentation",
                           "Also attach the person's segmentation mask (a fovea mask meta, kind "
                           "\"person\")", FALSE, flags));
-  g_object_class_install_property (gobject_class, PROP_SMOOTH_SEGMENTATION,
+  gst_fovea_filter_class_install_setting (filter_class, PROP_SMOOTH_SEGMENTATION,
+    "smooth_segmentation",
+    G_STRUCT_OFFSET (GstFoveaPose, smooth_segmentation),
     g_param_spec_boolean ("smooth-segmentation", "Smooth segmentation",
                           "Blend each mask with the previous frame's where uncertain", TRUE,
                           flags));
-  g_object_class_install_property (gobject_class, PROP_MIN_DETECTION_CONFIDENCE,
+  gst_fovea_filter_class_install_setting (filter_class, PROP_MIN_DETECTION_CONFIDENCE,
+    "min_detection_confidence",
+    G_STRUCT_OFFSET (GstFoveaPose, min_detection_confidence),
     g_param_spec_double ("min-detection-confidence", "Minimum detection confidence",
                          "The lowest detector score for a new person", 0.0, 1.0, 0.5, flags));
-  g_object_class_install_property (gobject_class, PROP_MIN_TRACKING_CONFIDENCE,
+  gst_fovea_filter_class_install_setting (filter_class, PROP_MIN_TRACKING_CONFIDENCE,
+    "min_tracking_confidence",
+    G_STRUCT_OFFSET (GstFoveaPose, min_tracking_confidence),
     g_param_spec_double ("min-tracking-confidence", "Minimum tracking confidence",
                          "The lowest pose presence score to keep tracking the person; below "
                          "it the detector runs again", 0.0, 1.0, 0.5, flags));
-  g_object_class_install_property (gobject_class, PROP_STATIC_IMAGE_MODE,
+  gst_fovea_filter_class_install_setting (filter_class, PROP_STATIC_IMAGE_MODE, "static_image_mode",
+    G_STRUCT_OFFSET (GstFoveaPose, static_image_mode),
     g_param_spec_boolean ("static-image-mode", "Static image mode",
                           "Treat frames as unrelated images: detect on every frame, no "
                           "tracking, no smoothing (for a slideshow rather than a video)", FALSE,
                           flags));
-  GstFoveaFilterClass *filter_class = GST_FOVEA_FILTER_CLASS (klass);
   filter_class->get_solution = gst_fovea_pose_get_solution;
   filter_class->roi_type = "person";
   gst_element_class_set_static_metadata (GST_ELEMENT_CLASS (klass), "fovea pose",

@@ -369,9 +369,10 @@ test_harness_foveagraph (void **state)
     "foveagraph graph=face_detection roi-type=head",
     /* options come after the element's properties: the last setting counts */
     "foveafacemesh refine=true options=\"refine=false\"",
+    "foveafacemesh refine=true",
   };
-  const char *types[] = { "face", "face", "head", "face" };
-  const guint points[] = { 478, 0, 0, 468 };   /* 0: no landmarks meta */
+  const char *types[] = { "face", "face", "head", "face", "face" };
+  const guint points[] = { 478, 0, 0, 468, 478 };   /* 0: no landmarks meta */
   for (guint i = 0; i < G_N_ELEMENTS (descs); i++) {
     GstHarness *hx = harness_new (descs[i], frame_w, frame_h);
     GstBuffer *out = gst_harness_push_and_pull (hx, frame (0, 0));

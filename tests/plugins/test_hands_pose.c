@@ -170,6 +170,43 @@ test_hands (void **state)
   gst_buffer_unref (photo);
 }
 
+/* The elements' properties reach their solutions (gst_fovea_filter_class_install_setting):
+ * on kpa_qt-logo (two hands, one person) max-hands and min-detection-confidence change how
+ * many hands are found, enable-segmentation whether a mask comes, and foveapose's
+ * min-detection-confidence whether the person is found. */
+static void
+test_properties_reach_the_solution (void **state)
+{
+  GstVideoInfo info;
+  GstBuffer *photo = decode ("kpa_qt-logo.jpg", &info);
+  const struct {
+    const char *desc;
+    guint rois;
+    gboolean mask;
+  } cases[] = {
+    { "foveahands", 2, FALSE },
+    { "foveahands max-hands=1", 1, FALSE },
+    { "foveahands min-detection-confidence=1.0", 0, FALSE },
+    { "foveapose model-complexity=0", 1, FALSE },
+    { "foveapose model-complexity=0 enable-segmentation=true", 1, TRUE },
+    { "foveapose model-complexity=0 min-detection-confidence=1.0", 0, FALSE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GstHarness *h = gst_harness_new_parse (cases[i].desc);
+    gst_harness_set_src_caps (h, gst_video_info_to_caps (&info));
+    GstBuffer *out = gst_harness_push_and_pull (h, stamped (photo, 0));
+    assert_non_null (out);
+    guint rois = gst_buffer_get_n_meta (out, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE);
+    gboolean mask = fv_gst_buffer_get_mask_meta (out) != NULL;
+    printf ("  %-60s %u ROI(s), %s\n", cases[i].desc, rois, mask ? "mask" : "no mask");
+    assert_int_equal (rois, cases[i].rois);
+    assert_int_equal (mask, cases[i].mask);
+    gst_buffer_unref (out);
+    gst_harness_teardown (h);
+  }
+  gst_buffer_unref (photo);
+}
+
 static void
 test_pose (void **state)
 {
@@ -249,6 +286,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_hands),
     cmocka_unit_test (test_pose),
+    cmocka_unit_test (test_properties_reach_the_solution),
   };
   int failed = cmocka_run_group_tests (tests, NULL, NULL);
   if (failed == 0)
