@@ -27,6 +27,13 @@ typedef struct {
   Activation activation;
   int layer;
   int in, size, out;
+  /* planned for one tensor and mask size, reused while they stay (steady-state frames
+   * allocate only the mask, which leaves in the packet) */
+  int w, h, ow, oh;
+  float *small;       /* w * h probabilities */
+  float *column;      /* w: the two tensor rows of an output row, blended vertically */
+  int *x0;            /* ow: each output column's left tap (the right one is x0 + 1) */
+  float *ax;          /* ow: its weight on the right tap */
 } SegState;
 
 static gboolean
@@ -106,6 +113,38 @@ probability (const SegState *st, const float *v, int c)
   }
 }
 
+/* The buffers and column taps for a @w x @h tensor and an @ow x @oh mask. */
+static void
+plan (SegState *st, int w, int h, int ow, int oh)
+{
+  st->w = w, st->h = h, st->ow = ow, st->oh = oh;
+  g_free (st->small);
+  g_free (st->column);
+  g_free (st->x0);
+  g_free (st->ax);
+  st->small = g_new (float, (gsize) w * (gsize) h);
+  st->column = g_new (float, (gsize) w + 1);
+  st->x0 = g_new (int, (gsize) ow);
+  st->ax = g_new (float, (gsize) ow);
+  const float sx = (float) w / (float) ow;
+  for (int x = 0; x < ow; x++) {
+    float fx = ((float) x + 0.5f) * sx - 0.5f;
+    fx = CLAMP (fx, 0.0f, (float) (w - 1));
+    st->x0[x] = (int) fx;
+    st->ax[x] = fx - (float) st->x0[x];
+  }
+}
+
+static void
+seg_destroy_state (gpointer state)
+{
+  SegState *st = state;
+  g_free (st->small);
+  g_free (st->column);
+  g_free (st->x0);
+  g_free (st->ax);
+}
+
 static FvProcessStatus
 seg_process (FvCalculatorContext *ctx, GError **error)
 {
@@ -146,26 +185,26 @@ seg_process (FvCalculatorContext *ctx, GError **error)
   if (mask == NULL)
     return FV_PROCESS_ERROR;
 
-  /* the small mask first, then the bilinear upsampling from it */
-  g_autofree float *small = g_new (float, (gsize) w * (gsize) h);
+  if (st->w != w || st->h != h || st->ow != ow || st->oh != oh)
+    plan (st, w, h, ow, oh);
+  /* the small mask first, then the bilinear upsampling from it: each output row blends two
+   * tensor rows (vertically, w values), then reads that blend at its columns' taps */
   for (gsize i = 0; i < (gsize) w * (gsize) h; i++)
-    small[i] = probability (st, t->data + i * (gsize) c, c);
-  const float sx = (float) w / (float) ow, sy = (float) h / (float) oh;
+    st->small[i] = probability (st, t->data + i * (gsize) c, c);
+  const float sy = (float) h / (float) oh;
   for (int y = 0; y < oh; y++) {
     float fy = ((float) y + 0.5f) * sy - 0.5f;
     fy = CLAMP (fy, 0.0f, (float) (h - 1));
     int y0 = (int) fy, y1 = MIN (y0 + 1, h - 1);
     float ay = fy - (float) y0;
+    const float *r0 = st->small + (gsize) y0 * (gsize) w, *r1 = st->small + (gsize) y1 * (gsize) w;
+    for (int x = 0; x < w; x++)
+      st->column[x] = r0[x] + (r1[x] - r0[x]) * ay;
+    st->column[w] = st->column[w - 1];   /* the right tap of the last column */
     float *row = mask->data + (gsize) y * (gsize) ow;
     for (int x = 0; x < ow; x++) {
-      float fx = ((float) x + 0.5f) * sx - 0.5f;
-      fx = CLAMP (fx, 0.0f, (float) (w - 1));
-      int x0 = (int) fx, x1 = MIN (x0 + 1, w - 1);
-      float ax = fx - (float) x0;
-      const float *r0 = small + (gsize) y0 * (gsize) w, *r1 = small + (gsize) y1 * (gsize) w;
-      float top = r0[x0] + (r0[x1] - r0[x0]) * ax;
-      float bottom = r1[x0] + (r1[x1] - r1[x0]) * ax;
-      row[x] = top + (bottom - top) * ay;
+      const float *v = st->column + st->x0[x];
+      row[x] = v[0] + (v[1] - v[0]) * st->ax[x];
     }
   }
   fv_context_output (ctx, (guint) st->out, fv_packet_new_mask (mask));
@@ -178,5 +217,6 @@ static const FvCalculatorClass tensors_to_segmentation_calculator = {
   .contract = seg_contract,
   .open = seg_open,
   .process = seg_process,
+  .destroy_state = seg_destroy_state,
 };
 FV_REGISTER_CALCULATOR (tensors_to_segmentation_calculator)
