@@ -196,27 +196,74 @@ patch_at (__global const float *i0, __global const float *ix, __global const flo
   return pt;
 }
 
-/* One sweep along each grid row (a work item per row, rows in parallel, as OpenCV's
- * OpenCL DIS): @init takes each patch's start from the coarser scale's flow (@u, @v at
- * the patch centre); with @propagate a patch may take the vector of the patch before it
- * in the sweep (direction @dir) when that fits better; then @inner inverse compositional
- * Gauss-Newton steps (the Hessian is I0's, fixed). */
-__kernel void
-fv_dis_search_rows (__global const float *i0, __global const float *ix,
-                    __global const float *iy, __global const float *i1ext, int w, int h, int b,
-                    int st, int ws, int hs, __global const float *sxx,
-                    __global const float *syy, __global const float *sxy,
-                    __global const float *gx, __global const float *gy,
-                    __global const float *u0, __global const float *v0, int init, int dir,
-                    int inner, int mean_norm, int propagate, __global float *sx,
-                    __global float *sy)
+/* @inner inverse compositional Gauss-Newton steps of patch @idx from its vector (the
+ * Hessian is I0's, fixed); the result is kept unless it moved farther than a patch side
+ * (a match far from where the search started is more likely wrong than right). */
+static void
+descend (const Patch *pt, int idx, int inner, __global const float *sxx,
+         __global const float *syy, __global const float *sxy, __global const float *gx,
+         __global const float *gy, __global float *sx, __global float *sy)
 {
-  const int is = get_global_id (0);
-  if (is >= hs)
-    return;
   const float n = (float) (FV_PSZ * FV_PSZ);
-  for (int m = 0; m < ws; m++) {
-    const int js = dir > 0 ? m : ws - 1 - m;
+  const float mx = gx[idx] / n, my = gy[idx] / n;
+  float xx = sxx[idx], yy = syy[idx], xy = sxy[idx];
+  if (pt->mean_norm) {
+    /* the Hessian of the mean-removed error: the gradients' covariance */
+    xx -= n * mx * mx;
+    yy -= n * my * my;
+    xy -= n * mx * my;
+  }
+  float det = xx * yy - xy * xy;
+  if (fabs (det) < 1e-3f)
+    det = 1e-3f;
+  const float h11 = yy / det, h12 = -xy / det, h22 = xx / det;
+  float u = sx[idx], v = sy[idx], prev = INFINITY;
+  for (int t = 0; t < inner; t++) {
+    const float4 s = patch_sums (pt, u, v, 1);
+    float bu = s.z, bv = s.w, e = s.y;
+    if (pt->mean_norm) {
+      bu -= s.x * mx;
+      bv -= s.x * my;
+      e -= s.x * s.x / n;
+    }
+    u -= h11 * bu + h12 * bv;
+    v -= h12 * bu + h22 * bv;
+    if (e >= prev)
+      break;
+    prev = e;
+  }
+  const float du = u - sx[idx], dv = v - sy[idx];
+  if (du * du + dv * dv <= (float) (FV_PSZ * FV_PSZ)) {
+    sx[idx] = u;
+    sy[idx] = v;
+  }
+}
+
+/* One sweep along each grid row (@cols 0) or column (@cols 1), a work item per row or
+ * column, all in parallel (as OpenCV's OpenCL DIS): @init takes each patch's start from
+ * the coarser scale's flow (@u0, @v0 at the patch centre); with @propagate a patch takes
+ * the vector of the patch before it in the sweep (direction @dir) when that fits better;
+ * then @inner descent steps. The host sweeps rows with descent and columns without: a
+ * descent after a column's propagation too measured better on a shifted photo but worse
+ * on Motorcycle. */
+__kernel void
+fv_dis_search (__global const float *i0, __global const float *ix, __global const float *iy,
+               __global const float *i1ext, int w, int h, int b, int st, int ws, int hs,
+               __global const float *sxx, __global const float *syy,
+               __global const float *sxy, __global const float *gx,
+               __global const float *gy, __global const float *u0,
+               __global const float *v0, int cols, int init, int dir, int inner,
+               int mean_norm, int propagate, __global float *sx,
+               __global float *sy)
+{
+  const int line = get_global_id (0);
+  const int len = cols ? hs : ws;
+  if (line >= (cols ? ws : hs))
+    return;
+  const int step = cols ? ws : 1;
+  for (int m = 0; m < len; m++) {
+    const int pos = dir > 0 ? m : len - 1 - m;
+    const int is = cols ? pos : line, js = cols ? line : pos;
     const int idx = is * ws + js;
     const Patch pt = patch_at (i0, ix, iy, i1ext, w, h, b, mean_norm, is * st, js * st);
     if (init) {
@@ -225,68 +272,14 @@ fv_dis_search_rows (__global const float *i0, __global const float *ix,
       sy[idx] = v0[c];
     }
     if (propagate && m > 0) {
-      const int o = idx - dir;
+      const int o = idx - dir * step;
       if (patch_error (&pt, sx[o], sy[o]) < patch_error (&pt, sx[idx], sy[idx])) {
         sx[idx] = sx[o];
         sy[idx] = sy[o];
       }
     }
-    const float mx = gx[idx] / n, my = gy[idx] / n;
-    float xx = sxx[idx], yy = syy[idx], xy = sxy[idx];
-    if (mean_norm) {
-      /* the Hessian of the mean-removed error: the gradients' covariance */
-      xx -= n * mx * mx;
-      yy -= n * my * my;
-      xy -= n * mx * my;
-    }
-    float det = xx * yy - xy * xy;
-    if (fabs (det) < 1e-3f)
-      det = 1e-3f;
-    const float h11 = yy / det, h12 = -xy / det, h22 = xx / det;
-    float u = sx[idx], v = sy[idx], prev = INFINITY;
-    for (int t = 0; t < inner; t++) {
-      const float4 s = patch_sums (&pt, u, v, 1);
-      float bu = s.z, bv = s.w, e = s.y;
-      if (mean_norm) {
-        bu -= s.x * mx;
-        bv -= s.x * my;
-        e -= s.x * s.x / n;
-      }
-      u -= h11 * bu + h12 * bv;
-      v -= h12 * bu + h22 * bv;
-      if (e >= prev)
-        break;
-      prev = e;
-    }
-    /* a match far from where the search started is more likely wrong than right */
-    const float du = u - sx[idx], dv = v - sy[idx];
-    if (du * du + dv * dv <= (float) (FV_PSZ * FV_PSZ)) {
-      sx[idx] = u;
-      sy[idx] = v;
-    }
-  }
-}
-
-/* One sweep along each grid column (a work item per column): a patch takes the vector of
- * the patch before it in the sweep (direction @dir) when that fits better, so good vectors
- * travel vertically too; no descent here (the row sweeps do it). */
-__kernel void
-fv_dis_search_cols (__global const float *i0, __global const float *ix,
-                    __global const float *iy, __global const float *i1ext, int w, int h, int b,
-                    int st, int ws, int hs, int dir, int mean_norm, __global float *sx,
-                    __global float *sy)
-{
-  const int js = get_global_id (0);
-  if (js >= ws)
-    return;
-  for (int k = 1; k < hs; k++) {
-    const int is = dir > 0 ? k : hs - 1 - k;
-    const int idx = is * ws + js, o = dir > 0 ? idx - ws : idx + ws;
-    const Patch pt = patch_at (i0, ix, iy, i1ext, w, h, b, mean_norm, is * st, js * st);
-    if (patch_error (&pt, sx[o], sy[o]) < patch_error (&pt, sx[idx], sy[idx])) {
-      sx[idx] = sx[o];
-      sy[idx] = sy[o];
-    }
+    if (inner > 0)
+      descend (&pt, idx, inner, sxx, syy, sxy, gx, gy, sx, sy);
   }
 }
 
