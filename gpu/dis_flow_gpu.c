@@ -17,14 +17,14 @@
 #define SOR_OMEGA 1.6f
 
 enum {
-  K_HALF, K_BORDER, K_SOBEL, K_UPSAMPLE, K_INTERLEAVE, K_STRUCTURE, K_SEARCH, K_DENSIFY, K_WARP, K_DERIV, K_DATA, K_WEIGHTS, K_SYSTEM, K_SOR, K_ADD,
+  K_HALF, K_BORDER, K_SOBEL, K_UPSAMPLE, K_INTERLEAVE, K_STRUCTURE, K_SEARCH, K_DENSIFY, K_WARP, K_DERIV1, K_DERIV2, K_DATA, K_WEIGHTS, K_SYSTEM, K_SOR, K_ADD,
   K_COUNT
 };
 
 static const char *const kernel_names[K_COUNT] = {
   "fv_dis_half", "fv_dis_border", "fv_dis_sobel", "fv_dis_upsample", "fv_dis_interleave",
   "fv_dis_structure", "fv_dis_search", "fv_dis_densify",
-  "fv_dis_warp", "fv_dis_deriv", "fv_dis_data", "fv_dis_weights", "fv_dis_system",
+  "fv_dis_warp", "fv_dis_deriv1", "fv_dis_deriv2", "fv_dis_data", "fv_dis_weights", "fv_dis_system",
   "fv_dis_sor", "fv_dis_add",
 };
 
@@ -451,18 +451,6 @@ search (FvGpuDisFlow *dis, Level *l, GError **error)
   return launch (dis, &a, l->w, l->h, error);
 }
 
-static gboolean
-deriv (FvGpuDisFlow *dis, int src, int axis, int dst, int w, int h, GError **error)
-{
-  Args a = ARGS (dis, K_DERIV);
-  arg_buf (&a, dis->var[src]);
-  arg_int (&a, w);
-  arg_int (&a, h);
-  arg_int (&a, axis);
-  arg_buf (&a, dis->var[dst]);
-  return launch (dis, &a, w, h, error);
-}
-
 /* Variational refinement of @u, @v (planes of @l's size) by @iterations fixed-point
  * iterations: the steps of fv_variational_refine, each a kernel. */
 static gboolean
@@ -486,11 +474,27 @@ refine (FvGpuDisFlow *dis, const Level *l, FvGpuBuffer *u, FvGpuBuffer *v, int i
   if (!launch (dis, &a, w, h, error))
     return FALSE;
   /* derivatives of the averaged image (in IXX until IX and IY are taken) and of I1w - I0 */
-  if (!deriv (dis, P_IXX, 0, P_IX, w, h, error) || !deriv (dis, P_IXX, 1, P_IY, w, h, error)
-      || !deriv (dis, P_IX, 0, P_IXX, w, h, error) || !deriv (dis, P_IX, 1, P_IXY, w, h, error)
-      || !deriv (dis, P_IY, 1, P_IYY, w, h, error) || !deriv (dis, P_IZ, 0, P_IXZ, w, h, error)
-      || !deriv (dis, P_IZ, 1, P_IYZ, w, h, error)
-      || !fill_zero (dis, P[P_DU], (gsize) n, error) || !fill_zero (dis, P[P_DV], (gsize) n, error))
+  a = (Args) ARGS (dis, K_DERIV1);
+  arg_buf (&a, P[P_IXX]);
+  arg_buf (&a, P[P_IZ]);
+  arg_int (&a, w);
+  arg_int (&a, h);
+  arg_buf (&a, P[P_IX]);
+  arg_buf (&a, P[P_IY]);
+  arg_buf (&a, P[P_IXZ]);
+  arg_buf (&a, P[P_IYZ]);
+  if (!launch (dis, &a, w, h, error))
+    return FALSE;
+  a = (Args) ARGS (dis, K_DERIV2);
+  arg_buf (&a, P[P_IX]);
+  arg_buf (&a, P[P_IY]);
+  arg_int (&a, w);
+  arg_int (&a, h);
+  arg_buf (&a, P[P_IXX]);
+  arg_buf (&a, P[P_IXY]);
+  arg_buf (&a, P[P_IYY]);
+  if (!launch (dis, &a, w, h, error) || !fill_zero (dis, P[P_DU], (gsize) n, error)
+      || !fill_zero (dis, P[P_DV], (gsize) n, error))
     return FALSE;
   for (int it = 0; it < iterations; it++) {
     a = (Args) ARGS (dis, K_DATA);
@@ -542,7 +546,8 @@ refine (FvGpuDisFlow *dis, const Level *l, FvGpuBuffer *u, FvGpuBuffer *v, int i
       arg_float (&a, SOR_OMEGA);
       arg_buf (&a, P[P_DU]);
       arg_buf (&a, P[P_DV]);
-      if (!launch (dis, &a, w, h, error))
+      /* one item per pixel of the colour: half a row, rounded up */
+      if (!launch (dis, &a, (w + 1) / 2, h, error))
         return FALSE;
     }
   }

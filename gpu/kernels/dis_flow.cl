@@ -346,20 +346,48 @@ fv_dis_warp (__global const float *i0, __global const float *i1, __global const 
   iz[k] = wv - i0[k];
 }
 
-/* d/dx (@axis 0) or d/dy (1) by [-1 0 1], replicated border. */
+/* [-1 0 1] differences with a replicated border, along x and along y, of @src at (x, y). */
+static float
+diff_x (__global const float *src, int w, int x, int y)
+{
+  __global const float *s = src + y * w;
+  return w == 1 ? 0.0f : s[min (x + 1, w - 1)] - s[max (x - 1, 0)];
+}
+
+static float
+diff_y (__global const float *src, int w, int h, int x, int y)
+{
+  return src[min (y + 1, h - 1) * w + x] - src[max (y - 1, 0) * w + x];
+}
+
+/* The first derivatives of the averaged image and of I1w - I0. */
 __kernel void
-fv_dis_deriv (__global const float *src, int w, int h, int axis, __global float *dst)
+fv_dis_deriv1 (__global const float *avg, __global const float *iz, int w, int h,
+               __global float *ix, __global float *iy, __global float *ixz,
+               __global float *iyz)
 {
   const int x = get_global_id (0), y = get_global_id (1);
   if (x >= w || y >= h)
     return;
-  __global const float *s = src + y * w;
-  float d;
-  if (axis == 0)
-    d = w == 1 ? 0.0f : s[min (x + 1, w - 1)] - s[max (x - 1, 0)];
-  else
-    d = src[min (y + 1, h - 1) * w + x] - src[max (y - 1, 0) * w + x];
-  dst[y * w + x] = d;
+  const int k = y * w + x;
+  ix[k] = diff_x (avg, w, x, y);
+  iy[k] = diff_y (avg, w, h, x, y);
+  ixz[k] = diff_x (iz, w, x, y);
+  iyz[k] = diff_y (iz, w, h, x, y);
+}
+
+/* The second derivatives of the averaged image, from its first ones. */
+__kernel void
+fv_dis_deriv2 (__global const float *ix, __global const float *iy, int w, int h,
+               __global float *ixx, __global float *ixy, __global float *iyy)
+{
+  const int x = get_global_id (0), y = get_global_id (1);
+  if (x >= w || y >= h)
+    return;
+  const int k = y * w + x;
+  ixx[k] = diff_x (ix, w, x, y);
+  ixy[k] = diff_y (ix, w, h, x, y);
+  iyy[k] = diff_y (iy, w, h, x, y);
 }
 
 /* The linearised data terms (brightness and gradient constancy, robust, normalised by the
@@ -434,16 +462,18 @@ fv_dis_system (__global const float *u, __global const float *v, __global const 
   a22[k] = 1.0f / (d2 > 1e-6f ? d2 : 1e-6f);
 }
 
-/* Half an SOR sweep, red-black: only the pixels with (x + y + @colour) even, which depend
- * only on the other colour, so every pixel of the launch is independent. */
+/* Half an SOR sweep, red-black: the pixels with (x + y + @colour) even, which depend only
+ * on the other colour, so every pixel of the launch is independent. Work item (i, y) is
+ * the i-th such pixel of row y (the launch is half the width). */
 __kernel void
 fv_dis_sor (__global const float *wh, __global const float *wv, __global const float *a11,
             __global const float *a12, __global const float *a22, __global const float *b1,
             __global const float *b2, int w, int h, int colour, float om, __global float *du,
             __global float *dv)
 {
-  const int x = get_global_id (0), y = get_global_id (1);
-  if (x >= w || y >= h || ((x + y + colour) & 1))
+  const int y = get_global_id (1);
+  const int x = 2 * (int) get_global_id (0) + ((y + colour) & 1);
+  if (x >= w || y >= h)
     return;
   const int k = y * w + x;
   const int up = y > 0 ? w : 0, dn = y + 1 < h ? w : 0;
