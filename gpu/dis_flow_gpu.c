@@ -17,15 +17,16 @@
 #define SOR_OMEGA 1.6f
 
 enum {
-  K_HALF, K_BORDER, K_SOBEL, K_UPSAMPLE, K_INTERLEAVE, K_STRUCTURE, K_SEARCH, K_DENSIFY, K_WARP, K_DERIV1, K_DERIV2, K_DATA, K_WEIGHTS, K_SYSTEM, K_SOR, K_ADD,
+  K_HALF, K_BORDER, K_SOBEL, K_UPSAMPLE, K_INTERLEAVE, K_STRUCTURE, K_SEARCH, K_DENSIFY,
+  K_WARP, K_DERIV1, K_DERIV2, K_DATA, K_WEIGHTS, K_SYSTEM, K_SOR, K_ADD,
   K_COUNT
 };
 
 static const char *const kernel_names[K_COUNT] = {
   "fv_dis_half", "fv_dis_border", "fv_dis_sobel", "fv_dis_upsample", "fv_dis_interleave",
-  "fv_dis_structure", "fv_dis_search", "fv_dis_densify",
-  "fv_dis_warp", "fv_dis_deriv1", "fv_dis_deriv2", "fv_dis_data", "fv_dis_weights", "fv_dis_system",
-  "fv_dis_sor", "fv_dis_add",
+  "fv_dis_structure", "fv_dis_search", "fv_dis_densify", "fv_dis_warp", "fv_dis_deriv1",
+  "fv_dis_deriv2", "fv_dis_data", "fv_dis_weights", "fv_dis_system", "fv_dis_sor",
+  "fv_dis_add",
 };
 
 /* the refinement's planes (variational_refinement.c's, same names) */
@@ -451,6 +452,23 @@ search (FvGpuDisFlow *dis, Level *l, GError **error)
   return launch (dis, &a, l->w, l->h, error);
 }
 
+/* The arguments every refinement step kernel takes first (VAR_ARGS of dis_flow.cl). */
+static void
+var_args (FvGpuDisFlow *dis, Args *a, FvGpuBuffer *u, FvGpuBuffer *v, int w, int h)
+{
+  const FvGpuDisParams *p = &dis->p;
+  arg_buf (a, u);
+  arg_buf (a, v);
+  for (int i = 0; i < P_COUNT; i++)
+    arg_buf (a, dis->var[i]);
+  arg_int (a, w);
+  arg_int (a, h);
+  arg_float (a, p->delta / 2);
+  arg_float (a, p->gamma / 2);
+  arg_float (a, p->alpha / 2);
+  arg_float (a, SOR_OMEGA);
+}
+
 /* Variational refinement of @u, @v (planes of @l's size) by @iterations fixed-point
  * iterations: the steps of fv_variational_refine, each a kernel. */
 static gboolean
@@ -459,7 +477,6 @@ refine (FvGpuDisFlow *dis, const Level *l, FvGpuBuffer *u, FvGpuBuffer *v, int i
 {
   if (iterations <= 0)
     return TRUE;
-  const FvGpuDisParams *p = &dis->p;
   FvGpuBuffer **P = dis->var;
   const int w = l->w, h = l->h, n = w * h;
   Args a = ARGS (dis, K_WARP);
@@ -497,55 +514,17 @@ refine (FvGpuDisFlow *dis, const Level *l, FvGpuBuffer *u, FvGpuBuffer *v, int i
       || !fill_zero (dis, P[P_DV], (gsize) n, error))
     return FALSE;
   for (int it = 0; it < iterations; it++) {
-    a = (Args) ARGS (dis, K_DATA);
-    for (int i = P_IX; i <= P_IYZ; i++)
-      arg_buf (&a, P[i]);
-    arg_buf (&a, P[P_DU]);
-    arg_buf (&a, P[P_DV]);
-    arg_int (&a, n);
-    arg_float (&a, p->delta / 2);
-    arg_float (&a, p->gamma / 2);
-    for (int i = P_A11; i <= P_B2; i++)
-      arg_buf (&a, P[i]);
-    if (!launch (dis, &a, n, 0, error))
-      return FALSE;
-    a = (Args) ARGS (dis, K_WEIGHTS);
-    arg_buf (&a, u);
-    arg_buf (&a, v);
-    arg_buf (&a, P[P_DU]);
-    arg_buf (&a, P[P_DV]);
-    arg_int (&a, w);
-    arg_int (&a, h);
-    arg_float (&a, p->alpha / 2);
-    arg_buf (&a, P[P_WH]);
-    arg_buf (&a, P[P_WV]);
-    if (!launch (dis, &a, w, h, error))
-      return FALSE;
-    a = (Args) ARGS (dis, K_SYSTEM);
-    arg_buf (&a, u);
-    arg_buf (&a, v);
-    arg_buf (&a, P[P_WH]);
-    arg_buf (&a, P[P_WV]);
-    arg_int (&a, w);
-    arg_int (&a, h);
-    arg_buf (&a, P[P_A11]);
-    arg_buf (&a, P[P_A22]);
-    arg_buf (&a, P[P_B1]);
-    arg_buf (&a, P[P_B2]);
-    if (!launch (dis, &a, w, h, error))
-      return FALSE;
+    const int ids[] = { K_DATA, K_WEIGHTS, K_SYSTEM };
+    for (guint i = 0; i < G_N_ELEMENTS (ids); i++) {
+      a = (Args) ARGS (dis, ids[i]);
+      var_args (dis, &a, u, v, w, h);
+      if (!launch (dis, &a, ids[i] == K_DATA ? n : w, ids[i] == K_DATA ? 0 : h, error))
+        return FALSE;
+    }
     for (int sor = 0; sor < 2 * SOR_ITERATIONS; sor++) {
       a = (Args) ARGS (dis, K_SOR);
-      arg_buf (&a, P[P_WH]);
-      arg_buf (&a, P[P_WV]);
-      for (int i = P_A11; i <= P_B2; i++)
-        arg_buf (&a, P[i]);
-      arg_int (&a, w);
-      arg_int (&a, h);
+      var_args (dis, &a, u, v, w, h);
       arg_int (&a, sor & 1);
-      arg_float (&a, SOR_OMEGA);
-      arg_buf (&a, P[P_DU]);
-      arg_buf (&a, P[P_DV]);
       /* one item per pixel of the colour: half a row, rounded up */
       if (!launch (dis, &a, (w + 1) / 2, h, error))
         return FALSE;

@@ -390,105 +390,149 @@ fv_dis_deriv2 (__global const float *ix, __global const float *iy, int w, int h,
   iyy[k] = diff_y (iy, w, h, x, y);
 }
 
+/* The refinement's planes and constants, for the per-pixel steps below. */
+typedef struct {
+  __global const float *u, *v;
+  __global float *ix, *iy, *iz, *ixx, *ixy, *iyy, *ixz, *iyz;
+  __global float *a11, *a12, *a22, *b1, *b2, *wh, *wv, *du, *dv;
+  int w, h;
+  float delta2, gamma2, alpha2, om;
+} Var;
+
 /* The linearised data terms (brightness and gradient constancy, robust, normalised by the
- * image gradient) at the current increment (@du, @dv). */
-__kernel void
-fv_dis_data (__global const float *ix, __global const float *iy, __global const float *iz,
-             __global const float *ixx, __global const float *ixy, __global const float *iyy,
-             __global const float *ixz, __global const float *iyz, __global const float *du,
-             __global const float *dv, int n, float delta2, float gamma2, __global float *a11,
-             __global float *a12, __global float *a22, __global float *b1, __global float *b2)
+ * image gradient) of pixel @k at the current increment (du, dv). */
+static void
+data_px (const Var *q, int k)
 {
-  const int k = get_global_id (0);
-  if (k >= n)
-    return;
-  const float gx = ix[k], gy = iy[k], z = iz[k], a = du[k], b = dv[k];
+  const float gx = q->ix[k], gy = q->iy[k], z = q->iz[k], a = q->du[k], b = q->dv[k];
   const float norm = gx * gx + gy * gy + ZETA2;
   const float r = z + gx * a + gy * b;
-  const float wb = delta2 * rsqrt (r * r / norm + EPS2) / norm;
-  const float gxx = ixx[k], gxy = ixy[k], gyy = iyy[k], xz = ixz[k], yz = iyz[k];
+  const float wb = q->delta2 * rsqrt (r * r / norm + EPS2) / norm;
+  const float gxx = q->ixx[k], gxy = q->ixy[k], gyy = q->iyy[k], xz = q->ixz[k];
+  const float yz = q->iyz[k];
   const float n1 = gxx * gxx + gxy * gxy + ZETA2, n2 = gyy * gyy + gxy * gxy + ZETA2;
   const float rx = xz + gxx * a + gxy * b, ry = yz + gxy * a + gyy * b;
-  const float wg = gamma2 * rsqrt (rx * rx / n1 + ry * ry / n2 + EPS2);
+  const float wg = q->gamma2 * rsqrt (rx * rx / n1 + ry * ry / n2 + EPS2);
   const float w1 = wg / n1, w2 = wg / n2;
-  a11[k] = wb * gx * gx + w1 * gxx * gxx + w2 * gxy * gxy;
-  a12[k] = wb * gx * gy + w1 * gxx * gxy + w2 * gxy * gyy;
-  a22[k] = wb * gy * gy + w1 * gxy * gxy + w2 * gyy * gyy;
-  b1[k] = -(wb * z * gx + w1 * gxx * xz + w2 * gxy * yz);
-  b2[k] = -(wb * z * gy + w1 * gxy * xz + w2 * gyy * yz);
+  q->a11[k] = wb * gx * gx + w1 * gxx * gxx + w2 * gxy * gxy;
+  q->a12[k] = wb * gx * gy + w1 * gxx * gxy + w2 * gxy * gyy;
+  q->a22[k] = wb * gy * gy + w1 * gxy * gxy + w2 * gyy * gyy;
+  q->b1[k] = -(wb * z * gx + w1 * gxx * xz + w2 * gxy * yz);
+  q->b2[k] = -(wb * z * gy + w1 * gxy * xz + w2 * gyy * yz);
 }
 
-/* Smoothness weights at u + du (forward differences): @wh for the edge to the right
- * neighbour, @wv to the one below, 0 where there is none. */
-__kernel void
-fv_dis_weights (__global const float *u, __global const float *v, __global const float *du,
-                __global const float *dv, int w, int h, float alpha2, __global float *wh,
-                __global float *wv)
+/* Smoothness weights at u + du (forward differences): wh for the edge to the right
+ * neighbour, wv to the one below, 0 where there is none. */
+static void
+weights_px (const Var *q, int x, int y)
 {
-  const int x = get_global_id (0), y = get_global_id (1);
-  if (x >= w || y >= h)
-    return;
-  const int k = y * w + x, kr = x + 1 < w ? k + 1 : k, dn = y + 1 < h ? w : 0;
+  const int w = q->w;
+  const int k = y * w + x, kr = x + 1 < w ? k + 1 : k, dn = y + 1 < q->h ? w : 0;
+  __global const float *u = q->u, *v = q->v, *du = q->du, *dv = q->dv;
   const float uk = u[k] + du[k], vk = v[k] + dv[k];
   const float ux = u[kr] + du[kr] - uk, vx = v[kr] + dv[kr] - vk;
   const float uy = u[k + dn] + du[k + dn] - uk, vy = v[k + dn] + dv[k + dn] - vk;
-  const float c = alpha2 * rsqrt (ux * ux + vx * vx + uy * uy + vy * vy + EPS2);
-  wh[k] = x + 1 < w ? c : 0.0f;
-  wv[k] = dn ? c : 0.0f;
+  const float c = q->alpha2 * rsqrt (ux * ux + vx * vx + uy * uy + vy * vy + EPS2);
+  q->wh[k] = x + 1 < w ? c : 0.0f;
+  q->wv[k] = dn ? c : 0.0f;
 }
 
 /* The pull of the base flow towards its neighbours into b1, b2; the neighbours' total
  * weight into the diagonal, which is then inverted. */
-__kernel void
-fv_dis_system (__global const float *u, __global const float *v, __global const float *wh,
-               __global const float *wv, int w, int h, __global float *a11,
-               __global float *a22, __global float *b1, __global float *b2)
+static void
+system_px (const Var *q, int x, int y)
 {
-  const int x = get_global_id (0), y = get_global_id (1);
-  if (x >= w || y >= h)
-    return;
+  const int w = q->w;
   const int k = y * w + x;
   const int kl = x > 0 ? k - 1 : k, ku = y > 0 ? k - w : k, kr = x + 1 < w ? k + 1 : k;
-  const int kd = y + 1 < h ? k + w : k;
-  const float cl = x > 0 ? wh[k - 1] : 0.0f, cu = y > 0 ? wv[k - w] : 0.0f;
-  const float cr = wh[k], cd = wv[k];
+  const int kd = y + 1 < q->h ? k + w : k;
+  __global const float *u = q->u, *v = q->v;
+  const float cl = x > 0 ? q->wh[k - 1] : 0.0f, cu = y > 0 ? q->wv[k - w] : 0.0f;
+  const float cr = q->wh[k], cd = q->wv[k];
   const float sum = cl + cu + cr + cd;
-  b1[k] += cr * (u[kr] - u[k]) + cl * (u[kl] - u[k]) + cd * (u[kd] - u[k])
-           + cu * (u[ku] - u[k]);
-  b2[k] += cr * (v[kr] - v[k]) + cl * (v[kl] - v[k]) + cd * (v[kd] - v[k])
-           + cu * (v[ku] - v[k]);
-  const float d1 = a11[k] + sum, d2 = a22[k] + sum;
-  a11[k] = 1.0f / (d1 > 1e-6f ? d1 : 1e-6f);
-  a22[k] = 1.0f / (d2 > 1e-6f ? d2 : 1e-6f);
+  q->b1[k] += cr * (u[kr] - u[k]) + cl * (u[kl] - u[k]) + cd * (u[kd] - u[k])
+              + cu * (u[ku] - u[k]);
+  q->b2[k] += cr * (v[kr] - v[k]) + cl * (v[kl] - v[k]) + cd * (v[kd] - v[k])
+              + cu * (v[ku] - v[k]);
+  const float d1 = q->a11[k] + sum, d2 = q->a22[k] + sum;
+  q->a11[k] = 1.0f / (d1 > 1e-6f ? d1 : 1e-6f);
+  q->a22[k] = 1.0f / (d2 > 1e-6f ? d2 : 1e-6f);
+}
+
+/* One SOR update of pixel (x, y). */
+static void
+sor_px (const Var *q, int x, int y)
+{
+  const int w = q->w;
+  const int k = y * w + x;
+  const int up = y > 0 ? w : 0, dn = y + 1 < q->h ? w : 0;
+  const int kl = x > 0 ? k - 1 : k, kr = x + 1 < w ? k + 1 : k;
+  __global float *du = q->du, *dv = q->dv;
+  const float cl = x > 0 ? q->wh[k - 1] : 0.0f, cr = q->wh[k], cd = q->wv[k];
+  const float cu = up ? q->wv[k - up] : 0.0f;
+  const float nu = cl * du[kl] + cr * du[kr] + cu * du[k - up] + cd * du[k + dn];
+  const float nv = cl * dv[kl] + cr * dv[kr] + cu * dv[k - up] + cd * dv[k + dn];
+  float u0 = du[k], v0 = dv[k];
+  float nd = (q->b1[k] + nu - q->a12[k] * v0) * q->a11[k];
+  u0 += q->om * (nd - u0);
+  nd = (q->b2[k] + nv - q->a12[k] * u0) * q->a22[k];
+  v0 += q->om * (nd - v0);
+  du[k] = u0;
+  dv[k] = v0;
+}
+
+/* The kernels' common arguments: the planes in the order of the host's P_* and the
+ * constants. */
+#define VAR_ARGS                                                                           \
+  __global const float *u, __global const float *v, __global float *ix, __global float *iy, \
+    __global float *iz, __global float *ixx, __global float *ixy, __global float *iyy,     \
+    __global float *ixz, __global float *iyz, __global float *a11, __global float *a12,    \
+    __global float *a22, __global float *b1, __global float *b2, __global float *wh,       \
+    __global float *wv, __global float *du, __global float *dv, int w, int h,              \
+    float delta2, float gamma2, float alpha2, float om
+
+#define VAR_INIT                                                                           \
+  const Var q = { u, v, ix, iy, iz, ixx, ixy, iyy, ixz, iyz, a11, a12, a22, b1, b2, wh, wv, \
+                  du, dv, w, h, delta2, gamma2, alpha2, om }
+
+__kernel void
+fv_dis_data (VAR_ARGS)
+{
+  VAR_INIT;
+  const int k = get_global_id (0);
+  if (k < w * h)
+    data_px (&q, k);
+}
+
+__kernel void
+fv_dis_weights (VAR_ARGS)
+{
+  VAR_INIT;
+  const int x = get_global_id (0), y = get_global_id (1);
+  if (x < w && y < h)
+    weights_px (&q, x, y);
+}
+
+__kernel void
+fv_dis_system (VAR_ARGS)
+{
+  VAR_INIT;
+  const int x = get_global_id (0), y = get_global_id (1);
+  if (x < w && y < h)
+    system_px (&q, x, y);
 }
 
 /* Half an SOR sweep, red-black: the pixels with (x + y + @colour) even, which depend only
  * on the other colour, so every pixel of the launch is independent. Work item (i, y) is
  * the i-th such pixel of row y (the launch is half the width). */
 __kernel void
-fv_dis_sor (__global const float *wh, __global const float *wv, __global const float *a11,
-            __global const float *a12, __global const float *a22, __global const float *b1,
-            __global const float *b2, int w, int h, int colour, float om, __global float *du,
-            __global float *dv)
+fv_dis_sor (VAR_ARGS, int colour)
 {
+  VAR_INIT;
   const int y = get_global_id (1);
   const int x = 2 * (int) get_global_id (0) + ((y + colour) & 1);
-  if (x >= w || y >= h)
-    return;
-  const int k = y * w + x;
-  const int up = y > 0 ? w : 0, dn = y + 1 < h ? w : 0;
-  const int kl = x > 0 ? k - 1 : k, kr = x + 1 < w ? k + 1 : k;
-  const float cl = x > 0 ? wh[k - 1] : 0.0f, cr = wh[k], cd = wv[k];
-  const float cu = up ? wv[k - up] : 0.0f;
-  const float nu = cl * du[kl] + cr * du[kr] + cu * du[k - up] + cd * du[k + dn];
-  const float nv = cl * dv[kl] + cr * dv[kr] + cu * dv[k - up] + cd * dv[k + dn];
-  float u0 = du[k], v0 = dv[k];
-  float nd = (b1[k] + nu - a12[k] * v0) * a11[k];
-  u0 += om * (nd - u0);
-  nd = (b2[k] + nv - a12[k] * u0) * a22[k];
-  v0 += om * (nd - v0);
-  du[k] = u0;
-  dv[k] = v0;
+  if (x < w && y < h)
+    sor_px (&q, x, y);
 }
 
 /* u += du, v += dv. */
