@@ -5,9 +5,11 @@
  *
  * Properties (besides the common ones of gstfoveafilter.h):
  *   preset  ultrafast, fast, medium (default) or accurate: speed against accuracy.
+ * The common device property (cpu, opencl, opencl:P:D, opencl,cpu) chooses where the flow
+ * is computed (gpu/dis_flow_gpu.h on OpenCL).
  *
- *   gst-launch-1.0 v4l2src ! videoconvert ! foveaflow preset=fast ! foveaoverlay flow=color \
- *     ! videoconvert ! autovideosink
+ *   gst-launch-1.0 v4l2src ! videoconvert ! foveaflow preset=fast device=opencl \
+ *     ! foveaoverlay flow=color ! videoconvert ! autovideosink
  */
 #include "plugins/gstfoveaelements.h"
 #include "plugins/gstfoveafilter.h"

@@ -12,6 +12,7 @@
 
 #include "calculators/flow/gray.h"
 #include "calculators/flow/variational_refinement.h"
+#include "gpu/dis_flow_gpu.h"
 #include "models/cpu/thread_pool.h"
 #include "graph/graph_error.h"
 
@@ -36,6 +37,8 @@ struct _FvDisFlow {
   /* upsampling scratch: per-column index and weight, two blended rows (+1 padding) */
   int *col_x;
   float *col_a, *row_u, *row_v;
+  FvGpuDisFlow *gpu;     /* non-NULL: the flow is computed on this OpenCL engine, and only
+                          * level 0's gray planes are planned here */
 };
 
 static const char *const preset_names[FV_DIS_PRESET_COUNT] = {
@@ -153,6 +156,36 @@ fv_dis_flow_new (const FvDisParams *params, GError **error)
   return dis;
 }
 
+FvDisFlow *
+fv_dis_flow_new_on_device (const FvDisParams *params, FvGpuDevice *dev, GError **error)
+{
+  if (!fv_dis_params_check (params, error))
+    return NULL;
+  const FvGpuDisParams gp = {
+    .finest_scale = params->finest_scale, .coarsest_scale = params->coarsest_scale,
+    .patch_size = params->patch_size, .patch_stride = params->patch_stride,
+    .grad_descent_iter = params->grad_descent_iter,
+    .variational_iter = params->variational_iter,
+    .final_variational_iter = params->final_variational_iter, .alpha = params->alpha,
+    .gamma = params->gamma, .delta = params->delta,
+    .mean_normalization = params->mean_normalization,
+    .spatial_propagation = params->spatial_propagation,
+  };
+  FvGpuDisFlow *gpu = fv_gpu_dis_flow_new (dev, &gp, error);
+  if (gpu == NULL)
+    return NULL;
+  FvDisFlow *dis = g_new0 (FvDisFlow, 1);
+  dis->p = *params;
+  dis->gpu = gpu;
+  return dis;
+}
+
+gboolean
+fv_dis_flow_on_device (const FvDisFlow *dis)
+{
+  return dis->gpu != NULL;
+}
+
 static void
 unplan (FvDisFlow *dis)
 {
@@ -187,6 +220,7 @@ fv_dis_flow_free (FvDisFlow *dis)
   unplan (dis);
   if (dis->pool != NULL)
     fv_cpu_pool_free (dis->pool);
+  fv_gpu_dis_flow_free (dis->gpu);
   g_free (dis);
 }
 
@@ -201,6 +235,16 @@ plan (FvDisFlow *dis, int w, int h, GError **error)
                  "DIS flow: frames of %dx%d are smaller than a patch (%dx%d)", w, h,
                  p->patch_size, p->patch_size);
     return FALSE;
+  }
+  if (dis->gpu != NULL) {
+    /* the device plans its own buffers; here only the gray frames (push keeps one) */
+    dis->lv[0].w = w;
+    dis->lv[0].h = h;
+    dis->lv[0].i0 = g_new (float, (gsize) w * h);
+    dis->lv[0].i1 = g_new (float, (gsize) w * h);
+    dis->width = w;
+    dis->height = h;
+    return TRUE;
   }
   /* the finest level is the requested one, or the smallest that still holds a patch */
   int finest = p->finest_scale;
@@ -662,7 +706,7 @@ densify (FvDisFlow *dis, Level *l, int ws, int hs)
 
 /* The flow of the frames already in level 0 into @out. */
 static void
-run (FvDisFlow *dis, FvFlowField *out)
+run_cpu (FvDisFlow *dis, FvFlowField *out)
 {
   const FvDisParams *p = &dis->p;
   const int b = dis->border;
@@ -716,6 +760,19 @@ run (FvDisFlow *dis, FvFlowField *out)
             scale);
 }
 
+/* The flow of the frames already in level 0 into @out, on the CPU or the device; FALSE +
+ * @error only when the device fails. */
+static gboolean
+run (FvDisFlow *dis, FvFlowField *out, GError **error)
+{
+  if (dis->gpu == NULL) {
+    run_cpu (dis, out);
+    return TRUE;
+  }
+  const Level *l0 = &dis->lv[0];
+  return fv_gpu_dis_flow_calc (dis->gpu, l0->i0, l0->i1, l0->w, l0->h, out->data, error);
+}
+
 static gboolean
 check_out (const FvFlowField *out, int w, int h, GError **error)
 {
@@ -739,8 +796,7 @@ fv_dis_flow_calc_gray (FvDisFlow *dis, const float *prev, const float *next, int
   memcpy (dis->lv[0].i0, prev, (gsize) w * h * sizeof (float));
   memcpy (dis->lv[0].i1, next, (gsize) w * h * sizeof (float));
   dis->have_prev = FALSE;
-  run (dis, out);
-  return TRUE;
+  return run (dis, out, error);
 }
 
 gboolean
@@ -764,8 +820,7 @@ fv_dis_flow_calc (FvDisFlow *dis, const FvImage *prev, const FvImage *next, FvFl
   fv_flow_gray (prev, dis->lv[0].i0);
   fv_flow_gray (next, dis->lv[0].i1);
   dis->have_prev = FALSE;
-  run (dis, out);
-  return TRUE;
+  return run (dis, out, error);
 }
 
 gboolean
@@ -791,7 +846,8 @@ fv_dis_flow_push (FvDisFlow *dis, const FvImage *frame, FvFlowField *out, gboole
   if (!check_out (out, w, h, error))
     return FALSE;
   fv_flow_gray (frame, l0->i1);
-  run (dis, out);
+  if (!run (dis, out, error))
+    return FALSE;
   /* this frame is the next call's previous one */
   float *t = l0->i0;
   l0->i0 = l0->i1;

@@ -13,11 +13,17 @@
  * resolution (more accurate in less time); the refinement does 4 SOR sweeps, not OpenCV's 5. Accurate
  * searches at full resolution. The planes are planned for one frame size and reused: a
  * steady-state call allocates nothing. Rows are shared among a pool of threads; the result
- * does not depend on their number. */
+ * does not depend on their number.
+ * On an OpenCL device (fv_dis_flow_new_on_device) the same algorithm runs as kernels
+ * (gpu/dis_flow_gpu.h): the frames are reduced to gray here, the pyramid, search and
+ * refinement run on the device, and the flow comes back into the caller's field. Its
+ * spatial propagation is parallel over grid rows then columns (as OpenCV's OpenCL DIS), so
+ * its flow differs slightly from the CPU's at the same accuracy. */
 #pragma once
 
 #include <glib.h>
 
+#include "gpu/device.h"
 #include "graph/flow_field.h"
 #include "graph/image.h"
 
@@ -62,6 +68,12 @@ typedef struct _FvDisFlow FvDisFlow;
 /* A flow engine with @params (copied; checked). transfer full. */
 FvDisFlow *fv_dis_flow_new (const FvDisParams *params, GError **error);
 void fv_dis_flow_free (FvDisFlow *dis);
+/* The same on the OpenCL device @dev (a reference is held; params->threads is unused): the
+ * kernels are built now, so a compile failure is this call's error. transfer full. */
+FvDisFlow *fv_dis_flow_new_on_device (const FvDisParams *params, FvGpuDevice *dev,
+                                      GError **error);
+/* Whether @dis runs on an OpenCL device. */
+gboolean fv_dis_flow_on_device (const FvDisFlow *dis);
 
 /* The flow from @prev to @next (same size, any FvImage format; colour is reduced to luma)
  * into @out, which must have their size. The first call, and any call with a new size,

@@ -11,9 +11,13 @@
  *   patch_size, patch_stride, finest_scale, gradient_descent_iterations,
  *   variational_refinement_iterations: override the preset where given (>= 0)
  *   threads: threads in all (0: one per processor, at most 8; the result is the same)
+ *   device (fovea's): "cpu", "opencl", "opencl:P:D" or "opencl,cpu" (gpu/device_choice.h;
+ *     unset or "": $FOVEA_DEVICE, else cpu): where the flow is computed; "opencl" without
+ *     an OpenCL device is an error at open, "opencl,cpu" falls back to the CPU with a warning
  * The engine's buffers are planned at the first frame and reused; only the output field is
  * allocated per frame (it travels in a packet). */
 #include "calculators/flow/dis_flow.h"
+#include "gpu/device_choice.h"
 #include "graph/calculator.h"
 #include "graph/graph_error.h"
 #include "graph/image.h"
@@ -67,6 +71,17 @@ flow_contract (FvContract *cc, GError **error)
       || !fv_contract_set_tag_type (cc, FV_PORT_OUTPUT, "FLOW", flow, FALSE, error)
       || !read_params (fv_contract_options (cc), &p, error))
     return FALSE;
+  /* a misspelt device fails at graph validation; whether OpenCL opens is open()'s business */
+  GError *local = NULL;
+  const char *device = fv_tp_get_string (fv_contract_options (cc), "device", NULL, &local);
+  if (local != NULL) {
+    g_propagate_error (error, local);
+    return FALSE;
+  }
+  FvDeviceRequest req;
+  if (!fv_device_request_parse (device, &req, error))
+    return FALSE;
+  fv_device_request_clear (&req);
   fv_contract_set_timestamp_offset (cc, 0);
   return TRUE;
 }
@@ -80,7 +95,13 @@ flow_open (FvCalculatorContext *ctx, GError **error)
   st->flow = fv_context_port (ctx, FV_PORT_OUTPUT, "FLOW", 0);
   if (!read_params (fv_context_options (ctx), &p, error))
     return FALSE;
-  st->dis = fv_dis_flow_new (&p, error);
+  const char *device = fv_tp_get_string (fv_context_options (ctx), "device", NULL, NULL);
+  gboolean use_cpu = FALSE;
+  FvGpuDevice *gpu = fv_device_choose (device, "OpticalFlowCalculator", &use_cpu, error);
+  if (gpu == NULL && !use_cpu)
+    return FALSE;
+  st->dis = gpu != NULL ? fv_dis_flow_new_on_device (&p, gpu, error) : fv_dis_flow_new (&p, error);
+  fv_gpu_device_unref (gpu);
   return st->dis != NULL;
 }
 

@@ -1,6 +1,8 @@
-/* fovea — `fovea-flow-bench A B PRESET THREADS RUNS`: times the DIS dense flow
+/* fovea — `fovea-flow-bench A B PRESET THREADS RUNS [DEVICE]`: times the DIS dense flow
  * (calculators/flow/dis_flow.h) from image A to image B in-process, after one warm-up call
- * that plans the buffers: prints the median wall-clock and the median CPU time (all threads)
+ * that plans the buffers (and builds the kernels), on the CPU or, with DEVICE "opencl"
+ * (or "opencl:P:D"), on that OpenCL device (THREADS is then unused; the CPU time counts the
+ * driver's threads too, e.g. PoCL's): prints the median wall-clock and the median CPU time (all threads)
  * per call in ms, as one JSON line. Used by flow_vs_opencv.py, which times OpenCV's calc()
  * the same way, so that neither side pays for decoding or process start. The images are
  * loaded as 8-bit gray, as OpenCV's calc() is given them, so that neither side pays for
@@ -30,8 +32,8 @@ cmp_double (const void *a, const void *b)
 int
 main (int argc, char **argv)
 {
-  if (argc != 6) {
-    fprintf (stderr, "usage: %s A B PRESET THREADS RUNS\n", argv[0]);
+  if (argc != 6 && argc != 7) {
+    fprintf (stderr, "usage: %s A B PRESET THREADS RUNS [DEVICE]\n", argv[0]);
     return 2;
   }
   g_autoptr (GError) error = NULL;
@@ -46,7 +48,12 @@ main (int argc, char **argv)
   FvDisParams p;
   fv_dis_params_preset (&p, preset);
   p.threads = threads;
-  g_autoptr (FvDisFlow) dis = b ? fv_dis_flow_new (&p, &error) : NULL;
+  const gboolean on_cpu = argc < 7 || g_strcmp0 (argv[6], "cpu") == 0;
+  FvGpuDevice *dev = b && !on_cpu ? fv_gpu_device_open (argv[6], &error) : NULL;
+  g_autoptr (FvDisFlow) dis = b == NULL || (!on_cpu && dev == NULL) ? NULL
+                              : on_cpu ? fv_dis_flow_new (&p, &error)
+                                    : fv_dis_flow_new_on_device (&p, dev, &error);
+  fv_gpu_device_unref (dev);
   g_autoptr (FvFlowField) flow = dis ? fv_flow_field_new (a->width, a->height, &error) : NULL;
   if (flow == NULL || !fv_dis_flow_calc (dis, a, b, flow, &error)) {
     fprintf (stderr, "%s: %s\n", argv[0], error->message);

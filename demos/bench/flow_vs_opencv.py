@@ -3,14 +3,15 @@
 on the Middlebury 2014 Motorcycle pair and time per frame pair, for each preset, with one
 thread and with the default number of threads (OpenCV's cv2.getNumThreads()).
 
-    demos/bench/flow_vs_opencv.py [-n RUNS] [--media DIR] [--build DIR]
+    demos/bench/flow_vs_opencv.py [-n RUNS] [--media DIR] [--build DIR] [--opencl [DEVICE]]
 
 Ground truth: u = -disparity, v = 0 where the disparity (motorcycle_disp.npz, arr_0) is
 finite. fovea's flow for the EPE comes through the user's path, `fovea run optical_flow A B
 --flo`; its time from build/demos/bench/fovea-flow-bench (the same engine in-process, after
 a warm-up call), OpenCV's from cv2.DISOpticalFlow.calc on the same frames: the median over
 RUNS calls of the wall-clock time and of the process CPU time (all threads; the figure that
-means something on a loaded machine). Needs Debian's python3-opencv and python3-numpy
+means something on a loaded machine). With --opencl, a row "fv-ocl" per preset: fovea's DIS
+on that OpenCL device (gpu/dis_flow_gpu.h; `--set device=...`), in the last two columns. Needs Debian's python3-opencv and python3-numpy
 (apt-get install -y python3-opencv); run it with the system python (/usr/bin/python3).
 """
 import argparse
@@ -48,13 +49,14 @@ def epe(flow, gt, valid):
     return float(np.sqrt(((flow - gt) ** 2).sum(-1))[valid].mean())
 
 
-def fovea_flo(fovea, a, b, preset, flo):
+def fovea_flo(fovea, a, b, preset, flo, device="cpu"):
     subprocess.run([fovea, "run", "optical_flow", a, b, "--flo", flo, "--set",
-                    "preset=" + preset], check=True, capture_output=True)
+                    "preset=" + preset, "--set", "device=" + device], check=True,
+                   capture_output=True)
 
 
-def fovea_time(bench, a, b, preset, threads, runs):
-    out = subprocess.run([bench, a, b, preset, str(threads), str(runs)], check=True,
+def fovea_time(bench, a, b, preset, threads, runs, device="cpu"):
+    out = subprocess.run([bench, a, b, preset, str(threads), str(runs), device], check=True,
                          capture_output=True, text=True).stdout
     r = json.loads(out)
     return r["wall_ms"], r["cpu_ms"]
@@ -80,6 +82,9 @@ def main():
     ap.add_argument("--media", default=os.path.join(ROOT, "..", "shared", "media",
                                                      "optical_flow"))
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--opencl", metavar="DEVICE", nargs="?", const="opencl",
+                    help="also fovea on this OpenCL device (default: opencl, the best one; "
+                         "the driver picks its threads, so the 1-thread columns are empty)")
     args = ap.parse_args()
     fovea = os.path.join(args.build, "demos", "fovea", "fovea")
     bench = os.path.join(args.build, "demos", "bench", "fovea-flow-bench")
@@ -110,6 +115,12 @@ def main():
                 cv += opencv_time(g0, g1, cv_preset, t, args.n)
             for impl, r in (("fovea", fv), ("opencv", cv)):
                 print("%-10s %-7s %7.3f %11.1f %11.1f %11.1f %11.1f" % (name, impl, *r))
+            if args.opencl:
+                fovea_flo(fovea, a, b, name, flo, args.opencl)
+                r = [epe(read_flo(flo), gt, valid)]
+                r += fovea_time(bench, a, b, name, 0, args.n, args.opencl)
+                print("%-10s %-7s %7.3f %11s %11s %11.1f %11.1f" % (name, "fv-ocl", r[0], "-",
+                                                                  "-", r[1], r[2]))
             sys.stdout.flush()
 
 

@@ -125,6 +125,32 @@ test_cli_no_platform (void **state)
   g_free (out);
   g_free (err);
 
+  /* the dense flow: its device option refuses, and falls back when allowed */
+  g_autofree char *fa = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "flow",
+                                          "motorcycle_half_left.png", NULL);
+  g_autofree char *fb = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "flow",
+                                          "motorcycle_half_right.png", NULL);
+  g_autofree char *tmp = g_dir_make_tmp ("fovea-flow-XXXXXX", NULL);
+  g_autofree char *flo = g_build_filename (tmp, "out.flo", NULL);
+  const char *flow[] = { "run", "optical_flow", fa, fb, "--flo", flo, "--set", "device=opencl",
+                         NULL };
+  assert_int_equal (run_cli (flow, &out, &err), 1);
+  if (strstr (err, "no OpenCL platform") == NULL)
+    fail_msg ("stderr: %s", err);
+  assert_false (g_file_test (flo, G_FILE_TEST_EXISTS));
+  g_free (out);
+  g_free (err);
+  const char *flow_fb[] = { "run", "optical_flow", fa, fb, "--flo", flo, "--set",
+                            "device=opencl,cpu", NULL };
+  assert_int_equal (run_cli (flow_fb, &out, &err), 0);
+  if (strstr (err, "falling back to the CPU") == NULL)
+    fail_msg ("stderr: %s", err);
+  assert_true (g_file_test (flo, G_FILE_TEST_EXISTS));
+  g_free (out);
+  g_free (err);
+  g_unlink (flo);
+  g_rmdir (tmp);
+
   const char *bad[] = { "bench", "face_detection", photo, "--device", "vulkan", NULL };
   assert_int_equal (run_cli (bad, &out, &err), 2);
   assert_non_null (strstr (err, "unknown device"));

@@ -2,7 +2,7 @@
  * `foveaoverlay`, through GstHarness: a textured picture moving 3 px right per frame gets
  * no flow meta on its first buffer and an FvGstFlowMeta of the frame's size with that
  * motion on the next ones (through foveaoverlay, so the meta also survives the buffer copy
- * the overlay makes); the overlay's arrows change the picture, flow=none leaves it. */
+ * the overlay makes), on the CPU and with device=opencl; the overlay's arrows change the picture, flow=none leaves it. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,11 +10,13 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 
+#include "gpu/device.h"
 #include "plugins/fovea_flow_meta.h"
 
 #define W 128
@@ -52,10 +54,11 @@ harness (const char *launch)
   return h;
 }
 
+/* Three frames through @launch: no meta on the first, the motion on the next two. */
 static void
-test_flow_meta (void **state)
+check_flow_meta (const char *launch)
 {
-  GstHarness *h = harness ("foveaflow preset=fast ! foveaoverlay flow=arrows");
+  GstHarness *h = harness (launch);
   for (int k = 0; k < 3; k++) {
     GstBuffer *in = textured_frame (SHIFT * k);
     GST_BUFFER_PTS (in) = k * GST_SECOND / 30;
@@ -95,6 +98,27 @@ test_flow_meta (void **state)
 }
 
 static void
+test_flow_meta (void **state)
+{
+  check_flow_meta ("foveaflow preset=fast ! foveaoverlay flow=arrows");
+}
+
+/* foveaflow's device property (the common one of gstfoveafilter.h) puts the flow on
+ * OpenCL; skipped without an OpenCL platform. */
+static void
+test_flow_meta_opencl (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  FvGpuDevice *dev = fv_gpu_device_open ("opencl", &error);
+  if (dev == NULL) {
+    printf ("no OpenCL device (%s): skipped\n", error->message);
+    skip ();
+  }
+  fv_gpu_device_unref (dev);
+  check_flow_meta ("foveaflow preset=fast device=opencl ! foveaoverlay flow=arrows");
+}
+
+static void
 test_overlay_flow_none (void **state)
 {
   GstHarness *h = harness ("foveaflow preset=ultrafast ! foveaoverlay flow=none");
@@ -123,6 +147,7 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_flow_meta),
+    cmocka_unit_test (test_flow_meta_opencl),
     cmocka_unit_test (test_overlay_flow_none),
   };
   int failed = cmocka_run_group_tests (tests, NULL, NULL);

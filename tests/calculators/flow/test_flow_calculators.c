@@ -1,6 +1,6 @@
 /* fovea tests — the optical_flow and feature_tracks solutions (OpticalFlowCalculator,
  * FeatureTracksCalculator) in a graph: frames of a photo shifted by a known amount, the
- * first frame giving no flow, the tracks' ids and ages carried along, and bad options
+ * first frame giving no flow (on the CPU and on OpenCL), the tracks' ids and ages carried along, and bad options
  * refused when the graph is built. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gpu/device.h"
 #include "graph/flow_field.h"
 #include "graph/fovea-graph.h"
 #include "graph/solutions/solutions.h"
@@ -51,10 +52,10 @@ run (const char *name, char **set, const char *out)
   return got;
 }
 
+/* The optical_flow solution with @set finds each frame's shift. */
 static void
-test_optical_flow (void **state)
+check_optical_flow (char **set)
 {
-  char *set[] = { (char *) "preset=fast", (char *) "threads=2", NULL };
   g_autoptr (GPtrArray) got = run ("optical_flow", set, "flow");
   /* no flow at the first frame; one per frame after it, stamped with it */
   assert_int_equal (got->len, 2);
@@ -73,6 +74,28 @@ test_optical_flow (void **state)
       }
     assert_true (fabs (su / n - 1.5) < 0.1 && fabs (sv / n + 0.75) < 0.1);
   }
+}
+
+static void
+test_optical_flow (void **state)
+{
+  char *set[] = { (char *) "preset=fast", (char *) "threads=2", NULL };
+  check_optical_flow (set);
+}
+
+/* The same on OpenCL (gpu/dis_flow_gpu.h); skipped without an OpenCL platform. */
+static void
+test_optical_flow_opencl (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  FvGpuDevice *dev = fv_gpu_device_open ("opencl", &error);
+  if (dev == NULL) {
+    printf ("no OpenCL device (%s): skipped\n", error->message);
+    skip ();
+  }
+  fv_gpu_device_unref (dev);
+  char *set[] = { (char *) "preset=fast", (char *) "device=opencl", NULL };
+  check_optical_flow (set);
 }
 
 static void
@@ -116,6 +139,8 @@ test_bad_options (void **state)
     "  options { preset: \"slow\" } }",
     "node { calculator: \"OpticalFlowCalculator\" input_stream: \"IMAGE:a\" output_stream: \"FLOW:b\"\n"
     "  options { patch_size: 100 } }",
+    "node { calculator: \"OpticalFlowCalculator\" input_stream: \"IMAGE:a\" output_stream: \"FLOW:b\"\n"
+    "  options { device: \"vulkan\" } }",
     "node { calculator: \"FeatureTracksCalculator\" input_stream: \"IMAGE:a\" output_stream: \"TRACKS:b\"\n"
     "  options { max_points: 0 } }",
     "node { calculator: \"FeatureTracksCalculator\" input_stream: \"IMAGE:a\" output_stream: \"TRACKS:b\"\n"
@@ -137,6 +162,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_optical_flow),
+    cmocka_unit_test (test_optical_flow_opencl),
     cmocka_unit_test (test_feature_tracks),
     cmocka_unit_test (test_bad_options),
   };
