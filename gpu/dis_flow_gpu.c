@@ -171,8 +171,27 @@ new_plane (FvGpuDisFlow *dis, gsize n, FvGpuBuffer **out, GError **error)
   return TRUE;
 }
 
-/* Device buffers for frames of @w x @h: the level choice is the CPU engine's (dis_flow.c's
- * plan()), so both search the same pyramid. */
+void
+fv_gpu_dis_choose_scales (int w, int h, int patch_size, int finest_scale, int coarsest_scale,
+                          int *finest, int *coarsest)
+{
+  int f = finest_scale;
+  while (f > 0 && (MIN (w, h) >> f) < patch_size)
+    f--;
+  int c = coarsest_scale;
+  if (c < 0) {
+    int a = (int) (log2 (MAX (w, h) / (4.0 * patch_size)) + 0.5);
+    int b = (int) log2 ((double) MIN (w, h) / patch_size);
+    c = MIN (a, b);
+  }
+  c = CLAMP (c, f, FV_GPU_DIS_MAX_SCALES - 1);
+  while (c > f && (MIN (w, h) >> c) < patch_size)
+    c--;
+  *finest = f;
+  *coarsest = c;
+}
+
+/* Device buffers for frames of @w x @h. */
 static gboolean
 plan (FvGpuDisFlow *dis, int w, int h, GError **error)
 {
@@ -184,18 +203,9 @@ plan (FvGpuDisFlow *dis, int w, int h, GError **error)
                  p->patch_size, p->patch_size);
     return FALSE;
   }
-  int finest = p->finest_scale;
-  while (finest > 0 && (MIN (w, h) >> finest) < p->patch_size)
-    finest--;
-  int coarsest = p->coarsest_scale;
-  if (coarsest < 0) {
-    int a = (int) (log2 (MAX (w, h) / (4.0 * p->patch_size)) + 0.5);
-    int b = (int) log2 ((double) MIN (w, h) / p->patch_size);
-    coarsest = MIN (a, b);
-  }
-  coarsest = CLAMP (coarsest, finest, FV_GPU_DIS_MAX_SCALES - 1);
-  while (coarsest > finest && (MIN (w, h) >> coarsest) < p->patch_size)
-    coarsest--;
+  int finest, coarsest;
+  fv_gpu_dis_choose_scales (w, h, p->patch_size, p->finest_scale, p->coarsest_scale, &finest,
+                            &coarsest);
   dis->finest = finest;
   dis->coarsest = coarsest;
   dis->border = MAX (16, p->patch_size);

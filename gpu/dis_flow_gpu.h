@@ -40,6 +40,14 @@ typedef struct {
   gboolean spatial_propagation;
 } FvGpuDisParams;
 
+/* The pyramid levels DIS searches for @w x @h frames with patches of @patch_size (both
+ * engines, CPU and OpenCL, use this, so they search the same pyramid): the finest is
+ * @finest_scale, or the smallest level that still holds a patch; the coarsest is
+ * @coarsest_scale, or when < 0 OpenCV's choice (a search range of about a quarter of the
+ * image, and a level that still holds a patch), at most FV_GPU_DIS_MAX_SCALES - 1. */
+void fv_gpu_dis_choose_scales (int w, int h, int patch_size, int finest_scale,
+                               int coarsest_scale, int *finest, int *coarsest);
+
 typedef struct _FvGpuDisFlow FvGpuDisFlow;
 
 /* An engine on @dev (a reference is held) with @params (copied). Builds the kernels now,

@@ -246,21 +246,9 @@ plan (FvDisFlow *dis, int w, int h, GError **error)
     dis->height = h;
     return TRUE;
   }
-  /* the finest level is the requested one, or the smallest that still holds a patch */
-  int finest = p->finest_scale;
-  while (finest > 0 && (MIN (w, h) >> finest) < p->patch_size)
-    finest--;
-  int coarsest = p->coarsest_scale;
-  if (coarsest < 0) {
-    /* OpenCV's choice: a search range of about a quarter of the image, and a coarsest
-     * level that still holds a patch */
-    int a = (int) (log2 (MAX (w, h) / (4.0 * p->patch_size)) + 0.5);
-    int b = (int) log2 ((double) MIN (w, h) / p->patch_size);
-    coarsest = MIN (a, b);
-  }
-  coarsest = CLAMP (coarsest, finest, FV_DIS_MAX_SCALES - 1);
-  while (coarsest > finest && (MIN (w, h) >> coarsest) < p->patch_size)
-    coarsest--;
+  int finest, coarsest;
+  fv_gpu_dis_choose_scales (w, h, p->patch_size, p->finest_scale, p->coarsest_scale, &finest,
+                            &coarsest);
   dis->finest = finest;
   dis->coarsest = coarsest;
   dis->border = MAX (16, p->patch_size);

@@ -24,6 +24,7 @@
 #include <glib.h>
 
 #include "gpu/device.h"
+#include "gpu/dis_flow_gpu.h"
 #include "graph/flow_field.h"
 #include "graph/image.h"
 
@@ -37,7 +38,7 @@ typedef enum {
   FV_DIS_PRESET_COUNT
 } FvDisPreset;
 
-#define FV_DIS_MAX_SCALES 12
+#define FV_DIS_MAX_SCALES FV_GPU_DIS_MAX_SCALES   /* the same pyramid on both engines */
 
 typedef struct {
   int finest_scale;          /* the last pyramid level searched (0: full resolution) */
