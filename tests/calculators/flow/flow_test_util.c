@@ -110,3 +110,40 @@ unaffine (const double *p, double x, double y, double *mx, double *my)
 const FlowMotion flow_shift = shift, flow_unshift = unshift, flow_similarity = similarity,
                  flow_unsimilarity = unsimilarity, flow_affine = affine,
                  flow_unaffine = unaffine;
+
+void
+flow_test_motorcycle (FvImage **left, FvImage **right, guint16 **disp)
+{
+  g_autoptr (GError) error = NULL;
+  const char *dir = g_getenv ("FOVEA_TEST_DATA");
+  g_autofree char *pa = g_build_filename (dir, "flow", "motorcycle_half_left.png", NULL);
+  g_autofree char *pb = g_build_filename (dir, "flow", "motorcycle_half_right.png", NULL);
+  g_autofree char *pd = g_build_filename (dir, "flow", "motorcycle_half_disp.u16", NULL);
+  *left = fv_image_load (pa, FV_IMAGE_RGB24, &error);
+  g_assert_no_error (error);
+  *right = fv_image_load (pb, FV_IMAGE_RGB24, &error);
+  g_assert_no_error (error);
+  g_autofree guint8 *bytes = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (pd, (char **) &bytes, &len, &error));
+  const gsize n = (gsize) (*left)->width * (*left)->height;
+  g_assert_cmpuint (len, ==, n * 2);
+  *disp = g_new (guint16, n);
+  for (gsize i = 0; i < n; i++)   /* little-endian in the file */
+    (*disp)[i] = (guint16) (bytes[2 * i] | bytes[2 * i + 1] << 8);
+}
+
+double
+flow_test_motorcycle_epe (const float *flow, const guint16 *disp, int n_pixels, int *n_valid)
+{
+  double sum = 0;
+  int n = 0;
+  for (int i = 0; i < n_pixels; i++) {
+    if (disp[i] == 0)
+      continue;
+    sum += hypot (flow[2 * i] + disp[i] / 256.0, flow[2 * i + 1]);
+    n++;
+  }
+  *n_valid = n;
+  return n > 0 ? sum / n : INFINITY;
+}

@@ -28,3 +28,12 @@ double flow_test_epe (const FvFlowField *flow, const FlowTransform *t, int margi
  * y' = p3 x + p4 y + p5. */
 extern const FlowMotion flow_shift, flow_unshift, flow_similarity, flow_unsimilarity,
   flow_affine, flow_unaffine;
+
+/* tests/data/flow: the Motorcycle pair (RGB24) and its disparity, halved (SOURCES.md). The
+ * true flow of pixel i is (-disp[i] / 256, 0) where disp[i] > 0 (0: no ground truth).
+ * transfer full (g_free @disp). */
+void flow_test_motorcycle (FvImage **left, FvImage **right, guint16 **disp);
+/* The mean endpoint error of @flow (interleaved u, v floats of @n_pixels pixels) against
+ * @disp, over the pixels that have a disparity (*@n_valid of them). */
+double flow_test_motorcycle_epe (const float *flow, const guint16 *disp, int n_pixels,
+                                 int *n_valid);
