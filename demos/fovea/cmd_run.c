@@ -163,12 +163,23 @@ on_packet (FvPacket *packet, gpointer user_data, GError **error)
   return TRUE;
 }
 
+/* A stream of world landmarks (metres), by MediaPipe's naming: *WORLD_LANDMARKS. */
+static gboolean
+is_world (const char *tag)
+{
+  g_autofree char *up = g_ascii_strup (tag, -1);
+  return strstr (up, "WORLD") != NULL;
+}
+
 /* The AnnotationOverlayCalculator ports a result stream may feed, by its tag. The stream's
  * type is only known to the graph, so each candidate is tried (see overlay_text). */
 static int
 overlay_candidates (const char *tag, const char *out[2])
 {
   g_autofree char *up = g_ascii_strup (tag, -1);
+  /* world landmarks are in metres, not image coordinates: nothing to draw */
+  if (is_world (tag))
+    return 0;
   /* first: ROIS_FROM_DETECTIONS, HAND_RECTS_FROM_LANDMARKS are rects */
   if (strstr (up, "RECT") != NULL || strstr (up, "ROI") != NULL) {
     out[0] = "NORM_RECTS";
@@ -530,14 +541,6 @@ add_classifications (JsonBuilder *b, const FvClassifications *c)
   json_builder_end_array (b);
 }
 
-/* A stream of world landmarks (metres), by MediaPipe's naming: *WORLD_LANDMARKS. */
-static gboolean
-is_world (const char *tag)
-{
-  g_autofree char *up = g_ascii_strup (tag, -1);
-  return strstr (up, "WORLD") != NULL;
-}
-
 /* One packet as JSON; @in_vector: a landmarks item of a packet_vector is one object's
  * points (a lone landmarks packet is wrapped as a list of one object); @world: landmarks
  * are world landmarks (metres). */
@@ -861,6 +864,7 @@ fv_cmd_run (int argc, char **argv)
   const char *noun = strstr (name, "face") != NULL   ? "faces"
                      : strstr (name, "hand") != NULL ? "hands"
                      : strstr (name, "palm") != NULL ? "palms"
+                     : strstr (name, "pose") != NULL ? "poses"
                                                      : "results";
   builder = json_builder_new ();
   if (!one_file)
