@@ -6,7 +6,8 @@
  * 8-bit, the photo's size). fovea runs the same solution; at threshold 0.5 (a PNG value >=
  * 128) the two masks must overlap with IoU >= 0.97, and the mean absolute difference of the
  * probabilities is printed. The smoothing calculator is checked against its formula worked
- * out by hand, the resampling of TensorsToSegmentation on a 2x2 tensor. */
+ * out by hand, the resampling of TensorsToSegmentation on a 2x2 tensor, and the threshold
+ * option against the soft mask. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -108,6 +109,67 @@ compare_with_mediapipe (int model_selection)
     fv_graph_free (g);
   }
   assert_int_equal (failures, 0);
+}
+
+/* The solution's mask of @photo with @setting (NULL: defaults). transfer full. */
+static FvPacket *
+solution_mask (const char *photo, const char *setting)
+{
+  g_autoptr (GError) error = NULL;
+  assert_true (fv_solutions_register (&error));
+  char *set[] = { (char *) setting, NULL };
+  g_autofree char *text = fv_solution_graph_text (fv_solution_find ("selfie_segmentation"), set,
+                                                  &error);
+  if (text == NULL)
+    fail_msg ("%s", error->message);
+  g_autofree char *path = g_build_filename (data_dir, "images", photo, NULL);
+  FvImage *image = fv_image_load (path, FV_IMAGE_RGB24, &error);
+  if (image == NULL)
+    fail_msg ("%s", error->message);
+  FvGraph *g = fv_graph_new_from_string (text, NULL, &error);
+  if (g == NULL)
+    fail_msg ("%s", error->message);
+  FvPoller *poller = fv_graph_add_poller (g, "segmentation_mask", &error);
+  assert_non_null (poller);
+  assert_true (fv_graph_start (g, &error));
+  FvPacket *out = run_mask (g, poller, "image", fv_packet_new_image (image), 0);
+  fv_graph_close_all_inputs (g, NULL);
+  assert_true (fv_graph_wait_until_done (g, NULL));
+  fv_graph_free (g);
+  return out;
+}
+
+/* threshold > 0 makes the mask hard: exactly 1 where the soft mask is >= it, 0 elsewhere;
+ * a threshold outside [0, 1] is refused when the graph is built. */
+static void
+test_threshold (void **state)
+{
+  FvPacket *soft_p = solution_mask ("kpa_wayne_upright.jpg", NULL);
+  FvPacket *hard_p = solution_mask ("kpa_wayne_upright.jpg", "threshold=0.5");
+  const FvMask *soft = fv_packet_get_mask (soft_p), *hard = fv_packet_get_mask (hard_p);
+  assert_int_equal (soft->width, hard->width);
+  assert_int_equal (soft->height, hard->height);
+  gsize n = (gsize) soft->width * soft->height, ones = 0, soft_between = 0;
+  for (gsize i = 0; i < n; i++) {
+    assert_true (hard->data[i] == (soft->data[i] >= 0.5f ? 1.0f : 0.0f));
+    ones += hard->data[i] == 1.0f;
+    soft_between += soft->data[i] > 0.01f && soft->data[i] < 0.99f;
+  }
+  printf ("  threshold 0.5: %.1f%% person; the soft mask has %zu values strictly inside "
+          "(0.01, 0.99)\n", 100.0 * ones / n, soft_between);
+  assert_true (ones > n / 20 && ones < n / 2);   /* a person, not the whole frame */
+  assert_true (soft_between > 0);                /* so the soft mask really is soft */
+  fv_packet_unref (soft_p);
+  fv_packet_unref (hard_p);
+
+  g_autoptr (GError) error = NULL;
+  char *set[] = { (char *) "threshold=1.5", NULL };
+  g_autofree char *text = fv_solution_graph_text (fv_solution_find ("selfie_segmentation"), set,
+                                                  &error);
+  FvGraph *g = text ? fv_graph_new_from_string (text, NULL, &error) : NULL;
+  assert_null (g);
+  assert_non_null (error);
+  assert_non_null (strstr (error->message, "threshold"));
 }
 
 static void
@@ -236,6 +298,7 @@ main (void)
     cmocka_unit_test (test_tensors_to_segmentation_resampling),
     cmocka_unit_test (test_general_vs_mediapipe),
     cmocka_unit_test (test_landscape_vs_mediapipe),
+    cmocka_unit_test (test_threshold),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
