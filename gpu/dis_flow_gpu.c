@@ -689,6 +689,8 @@ frame_mem (FvGpuDisFlow *dis, const FvGpuImage *im, cl_mem *mem, cl_mem *wrapped
   *wrapped = NULL;
   const gsize span = image_span (im);
   if (im->buffer != NULL) {
+    if (im->buffer->dev->context != dis->dev->context)
+      return invalid (error, "the frame's buffer belongs to another device");
     *mem = im->buffer->mem;
     return TRUE;
   }

@@ -8,9 +8,11 @@
  * or from 8-bit frames (fv_gpu_dis_flow_calc_image / fv_gpu_dis_flow_push), which the device
  * reduces to gray itself (fv_flow_gray's integer BT.601 luma, bit for bit) reading the
  * pixels in place: on a unified-memory device (PoCL, integrated GPUs) host pixels are
- * wrapped (CL_MEM_USE_HOST_PTR) and nothing is copied; on a discrete one they are written
- * once into a kept device buffer (one counted copy, gpu/buffer.h); a frame already in a
- * device buffer is read as is. For video, fv_gpu_dis_flow_push keeps the previous frame's
+ * wrapped (CL_MEM_USE_HOST_PTR: a cl_mem handle per frame, released before the call
+ * returns; no device memory, nothing copied); on a discrete one they are written once into
+ * a kept device buffer (one counted copy, gpu/buffer.h; a wrap there would have the driver
+ * allocate and copy at every frame); a frame already in a device buffer of the engine's
+ * context is read as is. For video, fv_gpu_dis_flow_push keeps the previous frame's
  * gray plane and its whole pyramid on the device (the two frames' planes swap roles), so a
  * steady-state frame converts and reduces only itself, and the only bytes that cross are
  * the flow read back (plus the frame's upload on a discrete device).
