@@ -4,6 +4,7 @@
 #include "gpu/dis_flow_gpu.h"
 
 #include "gpu/buffer.h"
+#include "gpu/buffer_private.h"
 #include "gpu/device_private.h"
 #include "gpu/program.h"
 
@@ -18,7 +19,7 @@
 
 enum {
   K_HALF, K_BORDER, K_SOBEL, K_UPSAMPLE, K_INTERLEAVE, K_STRUCTURE, K_SEARCH, K_DENSIFY,
-  K_WARP, K_DERIV1, K_DERIV2, K_DATA, K_WEIGHTS, K_SYSTEM, K_SOR, K_ADD,
+  K_WARP, K_DERIV1, K_DERIV2, K_DATA, K_WEIGHTS, K_SYSTEM, K_SOR, K_ADD, K_GRAY,
   K_COUNT
 };
 
@@ -26,7 +27,7 @@ static const char *const kernel_names[K_COUNT] = {
   "fv_dis_half", "fv_dis_border", "fv_dis_sobel", "fv_dis_upsample", "fv_dis_interleave",
   "fv_dis_structure", "fv_dis_search", "fv_dis_densify", "fv_dis_warp", "fv_dis_deriv1",
   "fv_dis_deriv2", "fv_dis_data", "fv_dis_weights", "fv_dis_system", "fv_dis_sor",
-  "fv_dis_add",
+  "fv_dis_add", "fv_dis_gray",
 };
 
 /* the refinement's planes (variational_refinement.c's, same names) */
@@ -58,6 +59,10 @@ struct _FvGpuDisFlow {
   FvGpuBuffer *sparse[S_COUNT];
   FvGpuBuffer *var[P_COUNT]; /* NULL without refinement */
   FvGpuBuffer *flow;         /* the interleaved result */
+  gboolean have_prev;        /* push: every level's i0 holds the previous frame's pyramid */
+  FvGpuBuffer *upload;       /* a discrete device's copy of a host frame's pixels (created
+                              * at the first host frame, grown when a frame needs more);
+                              * kept across plans, since the pixels do not depend on them */
   guint n_buffers;
 };
 
@@ -139,6 +144,7 @@ unplan (FvGpuDisFlow *dis)
     g_clear_pointer (&dis->var[i], fv_gpu_buffer_free);
   g_clear_pointer (&dis->flow, fv_gpu_buffer_free);
   dis->width = dis->height = 0;
+  dis->have_prev = FALSE;
 }
 
 void
@@ -147,6 +153,7 @@ fv_gpu_dis_flow_free (FvGpuDisFlow *dis)
   if (dis == NULL)
     return;
   unplan (dis);
+  g_clear_pointer (&dis->upload, fv_gpu_buffer_free);
   for (int i = 0; i < K_COUNT; i++)
     if (dis->k[i] != NULL)
       clReleaseKernel (dis->k[i]);
@@ -551,17 +558,27 @@ refine (FvGpuDisFlow *dis, const Level *l, FvGpuBuffer *u, FvGpuBuffer *v, int i
   return launch (dis, &a, n, 0, error);
 }
 
-/* The flow of the frames already in level 0 into dis->flow (enqueued, not waited for). */
+/* The pyramid of level 0's i0 (@second FALSE) or i1 (TRUE) (enqueued). */
 static gboolean
-run (FvGpuDisFlow *dis, GError **error)
+pyramid (FvGpuDisFlow *dis, gboolean second, GError **error)
 {
-  const FvGpuDisParams *p = &dis->p;
   for (int s = 1; s <= dis->coarsest; s++) {
     Level *l = &dis->lv[s], *up = &dis->lv[s - 1];
-    if (!half (dis, up->i0, up->w, l->i0, l->w, l->h, error)
-        || !half (dis, up->i1, up->w, l->i1, l->w, l->h, error))
+    if (!half (dis, second ? up->i1 : up->i0, up->w, second ? l->i1 : l->i0, l->w, l->h,
+               error))
       return FALSE;
   }
+  return TRUE;
+}
+
+/* The flow of the frames already in level 0 into dis->flow (enqueued, not waited for);
+ * @i0_pyramid: the levels above 0 already hold i0's pyramid (a pushed previous frame). */
+static gboolean
+run (FvGpuDisFlow *dis, gboolean i0_pyramid, GError **error)
+{
+  const FvGpuDisParams *p = &dis->p;
+  if ((!i0_pyramid && !pyramid (dis, FALSE, error)) || !pyramid (dis, TRUE, error))
+    return FALSE;
   Level *top = &dis->lv[dis->coarsest];
   const gsize ntop = (gsize) top->w * (gsize) top->h;
   if (!fill_zero (dis, top->u, ntop, error) || !fill_zero (dis, top->v, ntop, error))
@@ -604,10 +621,11 @@ fv_gpu_dis_flow_calc (FvGpuDisFlow *dis, const float *prev, const float *next, i
     return invalid (error, "frame size out of range");
   if ((width != dis->width || height != dis->height) && !plan (dis, width, height, error))
     return FALSE;
+  dis->have_prev = FALSE;  /* i0 is overwritten */
   const gsize n = (gsize) width * (gsize) height;
   gboolean ok = fv_gpu_write (dis->lv[0].i0, 0, prev, n * sizeof (float), error)
                 && fv_gpu_write (dis->lv[0].i1, 0, next, n * sizeof (float), error)
-                && run (dis, error)
+                && run (dis, FALSE, error)
                 && fv_gpu_read (dis->flow, 0, flow, 2 * n * sizeof (float), error);
   if (!ok) {
     /* a failed launch may leave work queued on the buffers: wait for it, then plan afresh
@@ -616,4 +634,218 @@ fv_gpu_dis_flow_calc (FvGpuDisFlow *dis, const float *prev, const float *next, i
     unplan (dis);
   }
   return ok;
+}
+
+/* ------------------------------------------------------------------ frames */
+
+static int
+channels (FvGpuPixelFormat format)
+{
+  switch (format) {
+  case FV_GPU_PIXEL_GRAY8: return 1;
+  case FV_GPU_PIXEL_RGB24: return 3;
+  case FV_GPU_PIXEL_RGBA32:
+  case FV_GPU_PIXEL_BGRA32: return 4;
+  default: return 0;
+  }
+}
+
+/* The bytes of @im the gray kernel reads: from pixel (0, 0) to the end of the last row's
+ * pixels (a view's last row may end before its stride does). 0 when @im is invalid. */
+static gsize
+image_span (const FvGpuImage *im)
+{
+  const int ch = channels (im->format);
+  if (ch == 0 || im->width < 1 || im->height < 1 || (gint64) im->width * im->height > (1 << 28)
+      || im->stride < im->width * ch)
+    return 0;
+  return (gsize) im->stride * (gsize) (im->height - 1) + (gsize) im->width * (gsize) ch;
+}
+
+static gboolean
+check_image (const FvGpuImage *im, GError **error)
+{
+  if (im == NULL || (im->data == NULL && im->buffer == NULL))
+    return invalid (error, "no frame");
+  const gsize span = image_span (im);
+  if (span == 0)
+    return invalid (error, "invalid frame (format, size or stride)");
+  if (im->buffer != NULL && im->buffer->size < span)
+    return invalid (error, "the frame's buffer is smaller than the frame");
+  return TRUE;
+}
+
+/* The pixels of @im where the device can read them, into *@mem: its device buffer as is; on
+ * a unified-memory device the host pixels wrapped in place (CL_MEM_USE_HOST_PTR: no copy;
+ * *@wrapped is then set, and the caller releases it once the queue has finished with it,
+ * since the host memory is the caller's again on return); on a discrete device the pixels
+ * written into dis->upload (one counted copy of the frame). A wrap rather than an upload
+ * also on discrete devices would make the driver allocate and copy behind our back at
+ * every frame; an upload into one kept buffer allocates nothing. */
+static gboolean
+frame_mem (FvGpuDisFlow *dis, const FvGpuImage *im, cl_mem *mem, cl_mem *wrapped,
+           GError **error)
+{
+  *wrapped = NULL;
+  const gsize span = image_span (im);
+  if (im->buffer != NULL) {
+    if (im->buffer->dev->context != dis->dev->context)
+      return invalid (error, "the frame's buffer belongs to another device");
+    *mem = im->buffer->mem;
+    return TRUE;
+  }
+  if (dis->dev->unified_memory) {
+    cl_int status = CL_SUCCESS;
+    /* the cast drops const only for the API: the buffer is CL_MEM_READ_ONLY */
+    *wrapped = clCreateBuffer (dis->dev->context, CL_MEM_READ_ONLY | CL_MEM_USE_HOST_PTR, span,
+                               (void *) im->data, &status);
+    if (*wrapped == NULL)
+      return fv_gpu_set_cl_error (error, "clCreateBuffer (wrapping the frame)", status);
+    *mem = *wrapped;
+    return TRUE;
+  }
+  if (dis->upload == NULL || dis->upload->size < span) {
+    g_clear_pointer (&dis->upload, fv_gpu_buffer_free);
+    dis->upload = fv_gpu_buffer_new (dis->dev, span, error);
+    if (dis->upload == NULL)
+      return FALSE;
+    dis->n_buffers++;
+  }
+  *mem = dis->upload->mem;
+  /* blocking, and behind the gray kernel of an earlier frame on the in-order queue, so one
+   * upload buffer serves both frames of a pair */
+  return fv_gpu_write (dis->upload, 0, im->data, span, error);
+}
+
+/* @im's gray plane into @dst (its size planned); *@wrapped as frame_mem's. */
+static gboolean
+gray (FvGpuDisFlow *dis, const FvGpuImage *im, FvGpuBuffer *dst, cl_mem *wrapped,
+      GError **error)
+{
+  cl_mem mem;
+  if (!frame_mem (dis, im, &mem, wrapped, error))
+    return FALSE;
+  Args a = ARGS (dis, K_GRAY);
+  arg (&a, sizeof (cl_mem), &mem);
+  arg_int (&a, im->width);
+  arg_int (&a, im->height);
+  arg_int (&a, im->stride);
+  arg_int (&a, (int) im->format);
+  arg_buf (&a, dst);
+  return launch (dis, &a, im->width, im->height, error);
+}
+
+/* Ends a call on frames: waits for the queue when host memory was wrapped (the kernels must
+ * be done with it before it is the caller's again), releases the wraps, and after a
+ * failure plans afresh next time (work may be left queued on the buffers). */
+static gboolean
+finish (FvGpuDisFlow *dis, gboolean ok, cl_mem *wrapped, int n_wrapped, GError **error)
+{
+  gboolean any = FALSE;
+  for (int i = 0; i < n_wrapped; i++)
+    any = any || wrapped[i] != NULL;
+  if (any || !ok) {
+    cl_int st = clFinish (dis->dev->queue);
+    if (ok && st != CL_SUCCESS)
+      ok = fv_gpu_set_cl_error (error, "clFinish (DIS flow)", st);
+  }
+  for (int i = 0; i < n_wrapped; i++)
+    if (wrapped[i] != NULL)
+      clReleaseMemObject (wrapped[i]);
+  if (!ok)
+    unplan (dis);
+  return ok;
+}
+
+static gboolean
+prepare (FvGpuDisFlow *dis, const FvGpuImage *im, GError **error)
+{
+  if (dis == NULL)
+    return invalid (error, "no engine");
+  if (!check_image (im, error))
+    return FALSE;
+  if ((im->width != dis->width || im->height != dis->height)
+      && !plan (dis, im->width, im->height, error))
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+fv_gpu_dis_flow_calc_image (FvGpuDisFlow *dis, const FvGpuImage *prev, const FvGpuImage *next,
+                            float *flow, GError **error)
+{
+  if (flow == NULL)
+    return invalid (error, "no output");
+  if (prev == NULL || next == NULL || prev->width != next->width
+      || prev->height != next->height)
+    return invalid (error, "the two frames must be of one size");
+  if (!check_image (next, error) || !prepare (dis, prev, error))
+    return FALSE;
+  dis->have_prev = FALSE;  /* i0 is overwritten */
+  const gsize n = (gsize) dis->width * (gsize) dis->height;
+  cl_mem wrapped[2] = { NULL, NULL };
+  gboolean ok = gray (dis, prev, dis->lv[0].i0, &wrapped[0], error)
+                && gray (dis, next, dis->lv[0].i1, &wrapped[1], error)
+                && run (dis, FALSE, error)
+                && fv_gpu_read (dis->flow, 0, flow, 2 * n * sizeof (float), error);
+  return finish (dis, ok, wrapped, 2, error);
+}
+
+gboolean
+fv_gpu_dis_flow_push (FvGpuDisFlow *dis, const FvGpuImage *frame, float *flow,
+                      gboolean *computed, GError **error)
+{
+  if (computed != NULL)
+    *computed = FALSE;
+  if (!prepare (dis, frame, error))
+    return FALSE;
+  cl_mem wrapped = NULL;
+  gboolean ok;
+  if (!dis->have_prev) {
+    /* the first frame of its size: its plane and pyramid become the previous frame's */
+    ok = gray (dis, frame, dis->lv[0].i0, &wrapped, error) && pyramid (dis, FALSE, error);
+    if (!finish (dis, ok, &wrapped, 1, error))
+      return FALSE;
+    dis->have_prev = TRUE;
+    return TRUE;
+  }
+  if (flow == NULL)
+    return invalid (error, "no output");
+  const gsize n = (gsize) dis->width * (gsize) dis->height;
+  ok = gray (dis, frame, dis->lv[0].i1, &wrapped, error) && run (dis, TRUE, error)
+       && fv_gpu_read (dis->flow, 0, flow, 2 * n * sizeof (float), error);
+  if (!finish (dis, ok, &wrapped, 1, error))
+    return FALSE;
+  /* this frame, with the pyramid run() built of it, is the next call's previous one: swap
+   * the planes rather than copy them */
+  for (int s = 0; s <= dis->coarsest; s++) {
+    FvGpuBuffer *t = dis->lv[s].i0;
+    dis->lv[s].i0 = dis->lv[s].i1;
+    dis->lv[s].i1 = t;
+  }
+  if (computed != NULL)
+    *computed = TRUE;
+  return TRUE;
+}
+
+gboolean
+fv_gpu_dis_flow_has_previous (const FvGpuDisFlow *dis, int width, int height)
+{
+  return dis->have_prev && width == dis->width && height == dis->height;
+}
+
+gboolean
+fv_gpu_dis_flow_gray (FvGpuDisFlow *dis, const FvGpuImage *image, float *gray_plane,
+                      GError **error)
+{
+  if (gray_plane == NULL)
+    return invalid (error, "no output");
+  if (!prepare (dis, image, error))
+    return FALSE;
+  /* i1 is scratch between calls: a pushed previous frame (in i0) survives this */
+  cl_mem wrapped = NULL;
+  const gsize n = (gsize) dis->width * (gsize) dis->height;
+  gboolean ok = gray (dis, image, dis->lv[0].i1, &wrapped, error)
+                && fv_gpu_read (dis->lv[0].i1, 0, gray_plane, n * sizeof (float), error);
+  return finish (dis, ok, &wrapped, 1, error);
 }

@@ -4,6 +4,19 @@
  * patch search, densification, variational refinement (red-black SOR: one kernel per colour
  * per sweep), bilinear upsampling — on float gray planes (kernels/dis_flow.cl).
  *
+ * Frames: from float gray planes (fv_gpu_dis_flow_calc, copied to the device at each call)
+ * or from 8-bit frames (fv_gpu_dis_flow_calc_image / fv_gpu_dis_flow_push), which the device
+ * reduces to gray itself (fv_flow_gray's integer BT.601 luma, bit for bit) reading the
+ * pixels in place: on a unified-memory device (PoCL, integrated GPUs) host pixels are
+ * wrapped (CL_MEM_USE_HOST_PTR: a cl_mem handle per frame, released before the call
+ * returns; no device memory, nothing copied); on a discrete one they are written once into
+ * a kept device buffer (one counted copy, gpu/buffer.h; a wrap there would have the driver
+ * allocate and copy at every frame); a frame already in a device buffer of the engine's
+ * context is read as is. For video, fv_gpu_dis_flow_push keeps the previous frame's
+ * gray plane and its whole pyramid on the device (the two frames' planes swap roles), so a
+ * steady-state frame converts and reduces only itself, and the only bytes that cross are
+ * the flow read back (plus the frame's upload on a discrete device).
+ *
  * One difference, by design: the CPU's inverse search visits the patches one after the
  * other so that a good vector can spread to every later patch (spatial propagation); that
  * order is sequential. Here, as in OpenCV's OpenCL DIS, each sweep runs the grid rows in
@@ -22,6 +35,7 @@
 #pragma once
 
 #include "gpu/device.h"
+#include "gpu/image_to_tensor_gpu.h"   /* FvGpuImage */
 
 G_BEGIN_DECLS
 
@@ -67,8 +81,36 @@ void fv_gpu_dis_flow_free (FvGpuDisFlow *dis);   /* NULL is ignored */
 gboolean fv_gpu_dis_flow_calc (FvGpuDisFlow *dis, const float *prev, const float *next,
                                int width, int height, float *flow, GError **error);
 
+/* The same from 8-bit frames (@prev, @next of one size; GRAY8, RGB24, RGBA32 or BGRA32, any
+ * stride; host pixels or device buffers; transfer none), each reduced to gray on the
+ * device as fv_flow_gray does. Host pixels are read in place on a unified-memory device
+ * (0 bytes copied) and uploaded once each on a discrete one; they are the caller's again
+ * on return. Forgets a pushed previous frame. Errors as fv_gpu_dis_flow_calc's
+ * (FV_GPU_ERROR_INVALID also for a bad format, size or stride). */
+gboolean fv_gpu_dis_flow_calc_image (FvGpuDisFlow *dis, const FvGpuImage *prev,
+                                     const FvGpuImage *next, float *flow, GError **error);
+
+/* For video: the flow from the previously pushed frame to @frame (as calc_image) into
+ * @flow, *@computed = TRUE (@computed may be NULL). At the first push, after a size change,
+ * after fv_gpu_dis_flow_calc / calc_image or after an error, the frame is only kept
+ * (*@computed = FALSE, @flow untouched and may be NULL). Only the frame's gray plane and
+ * pyramid are kept, on the device, so the caller may reuse the frame at once. A
+ * steady-state push creates no buffer and copies only the flow back (a unified-memory
+ * device) or the frame in and the flow back (a discrete one). */
+gboolean fv_gpu_dis_flow_push (FvGpuDisFlow *dis, const FvGpuImage *frame, float *flow,
+                               gboolean *computed, GError **error);
+
+/* Whether the next push of a @width x @height frame computes a flow. */
+gboolean fv_gpu_dis_flow_has_previous (const FvGpuDisFlow *dis, int width, int height);
+
+/* The gray plane the device computes from @image (width * height floats into @gray), the
+ * one calc_image and push start from: for tests, which compare it with fv_flow_gray. A
+ * pushed previous frame of the same size is kept; another size plans anew. */
+gboolean fv_gpu_dis_flow_gray (FvGpuDisFlow *dis, const FvGpuImage *image, float *gray,
+                               GError **error);
+
 /* Device buffers this engine has created in all (for tests: constant across calls of one
- * frame size). */
+ * frame size; a discrete device's upload buffer counts once). */
 guint fv_gpu_dis_flow_n_buffers_created (const FvGpuDisFlow *dis);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FvGpuDisFlow, fv_gpu_dis_flow_free)

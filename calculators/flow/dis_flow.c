@@ -37,8 +37,9 @@ struct _FvDisFlow {
   /* upsampling scratch: per-column index and weight, two blended rows (+1 padding) */
   int *col_x;
   float *col_a, *row_u, *row_v;
-  FvGpuDisFlow *gpu;     /* non-NULL: the flow is computed on this OpenCL engine, and only
-                          * level 0's gray planes are planned here */
+  FvGpuDisFlow *gpu;     /* non-NULL: the flow is computed on this OpenCL engine, from the
+                          * frames themselves (it converts them to gray and keeps a pushed
+                          * frame); nothing is planned here */
 };
 
 static const char *const preset_names[FV_DIS_PRESET_COUNT] = {
@@ -237,11 +238,7 @@ plan (FvDisFlow *dis, int w, int h, GError **error)
     return FALSE;
   }
   if (dis->gpu != NULL) {
-    /* the device plans its own buffers; here only the gray frames (push keeps one) */
-    dis->lv[0].w = w;
-    dis->lv[0].h = h;
-    dis->lv[0].i0 = g_new (float, (gsize) w * h);
-    dis->lv[0].i1 = g_new (float, (gsize) w * h);
+    /* the device plans its own buffers, and reads the frames in place */
     dis->width = w;
     dis->height = h;
     return TRUE;
@@ -748,17 +745,18 @@ run_cpu (FvDisFlow *dis, FvFlowField *out)
             scale);
 }
 
-/* The flow of the frames already in level 0 into @out, on the CPU or the device; FALSE +
- * @error only when the device fails. */
-static gboolean
-run (FvDisFlow *dis, FvFlowField *out, GError **error)
+/* @im as the device engine's frame (transfer none: @im's pixels). */
+static FvGpuImage
+gpu_image (const FvImage *im)
 {
-  if (dis->gpu == NULL) {
-    run_cpu (dis, out);
-    return TRUE;
-  }
-  const Level *l0 = &dis->lv[0];
-  return fv_gpu_dis_flow_calc (dis->gpu, l0->i0, l0->i1, l0->w, l0->h, out->data, error);
+  static const FvGpuPixelFormat formats[FV_IMAGE_FORMAT_COUNT] = {
+    [FV_IMAGE_GRAY8] = FV_GPU_PIXEL_GRAY8, [FV_IMAGE_RGB24] = FV_GPU_PIXEL_RGB24,
+    [FV_IMAGE_RGBA32] = FV_GPU_PIXEL_RGBA32, [FV_IMAGE_BGRA32] = FV_GPU_PIXEL_BGRA32,
+  };
+  return (FvGpuImage) {
+    .format = formats[im->format], .width = im->width, .height = im->height,
+    .stride = im->stride, .data = im->data,
+  };
 }
 
 static gboolean
@@ -781,10 +779,13 @@ fv_dis_flow_calc_gray (FvDisFlow *dis, const float *prev, const float *next, int
     return FALSE;
   if ((w != dis->width || h != dis->height) && !plan (dis, w, h, error))
     return FALSE;
+  if (dis->gpu != NULL)
+    return fv_gpu_dis_flow_calc (dis->gpu, prev, next, w, h, out->data, error);
   memcpy (dis->lv[0].i0, prev, (gsize) w * h * sizeof (float));
   memcpy (dis->lv[0].i1, next, (gsize) w * h * sizeof (float));
   dis->have_prev = FALSE;
-  return run (dis, out, error);
+  run_cpu (dis, out);
+  return TRUE;
 }
 
 gboolean
@@ -805,10 +806,16 @@ fv_dis_flow_calc (FvDisFlow *dis, const FvImage *prev, const FvImage *next, FvFl
     return FALSE;
   if ((w != dis->width || h != dis->height) && !plan (dis, w, h, error))
     return FALSE;
+  if (dis->gpu != NULL) {
+    /* the device converts the frames to gray itself, reading them in place */
+    const FvGpuImage a = gpu_image (prev), b = gpu_image (next);
+    return fv_gpu_dis_flow_calc_image (dis->gpu, &a, &b, out->data, error);
+  }
   fv_flow_gray (prev, dis->lv[0].i0);
   fv_flow_gray (next, dis->lv[0].i1);
   dis->have_prev = FALSE;
-  return run (dis, out, error);
+  run_cpu (dis, out);
+  return TRUE;
 }
 
 gboolean
@@ -825,6 +832,14 @@ fv_dis_flow_push (FvDisFlow *dis, const FvImage *frame, FvFlowField *out, gboole
     if (!plan (dis, w, h, error))
       return FALSE;
   }
+  if (dis->gpu != NULL) {
+    /* the device keeps the previous frame's gray plane and pyramid */
+    if (fv_gpu_dis_flow_has_previous (dis->gpu, w, h) && !check_out (out, w, h, error))
+      return FALSE;
+    const FvGpuImage im = gpu_image (frame);
+    return fv_gpu_dis_flow_push (dis->gpu, &im, out != NULL ? out->data : NULL, computed,
+                                 error);
+  }
   Level *l0 = &dis->lv[0];
   if (!dis->have_prev) {
     fv_flow_gray (frame, l0->i0);
@@ -834,8 +849,7 @@ fv_dis_flow_push (FvDisFlow *dis, const FvImage *frame, FvFlowField *out, gboole
   if (!check_out (out, w, h, error))
     return FALSE;
   fv_flow_gray (frame, l0->i1);
-  if (!run (dis, out, error))
-    return FALSE;
+  run_cpu (dis, out);
   /* this frame is the next call's previous one */
   float *t = l0->i0;
   l0->i0 = l0->i1;

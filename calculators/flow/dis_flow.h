@@ -15,8 +15,11 @@
  * steady-state call allocates nothing. Rows are shared among a pool of threads; the result
  * does not depend on their number.
  * On an OpenCL device (fv_dis_flow_new_on_device) the same algorithm runs as kernels
- * (gpu/dis_flow_gpu.h): the frames are reduced to gray here, the pyramid, search and
- * refinement run on the device, and the flow comes back into the caller's field. Its
+ * (gpu/dis_flow_gpu.h): the device reads the frames in place (no copy on a unified-memory
+ * device, one upload each on a discrete one) and reduces them to gray itself (fv_flow_gray's
+ * luma, bit for bit); the pyramid, search and refinement run there, a pushed frame's gray
+ * pyramid stays there for the next push, and only the flow comes back into the caller's
+ * field. Its
  * spatial propagation is parallel over grid rows then columns (as OpenCV's OpenCL DIS), so
  * its flow differs slightly from the CPU's at the same accuracy. */
 #pragma once
@@ -85,7 +88,8 @@ gboolean fv_dis_flow_calc (FvDisFlow *dis, const FvImage *prev, const FvImage *n
 /* For video: the flow from the frame of the previous call to @frame into @out (of the
  * frame's size), *@computed = TRUE; at the first call, or when the size changed, the
  * frame is only kept (*@computed = FALSE). The engine keeps the frame's gray plane, not
- * the frame, so the caller may release or reuse it at once. */
+ * the frame (on a device: the plane and its pyramid, in device memory), so the caller may
+ * release or reuse it at once. */
 gboolean fv_dis_flow_push (FvDisFlow *dis, const FvImage *frame, FvFlowField *out,
                            gboolean *computed, GError **error);
 

@@ -14,6 +14,30 @@
 
 /* ------------------------------------------------------------------ image planes */
 
+/* The gray plane of an interleaved 8-bit frame read in place (fv_flow_gray, bit for bit:
+ * GRAY8 as is, colour as BT.601 luma in 16-bit fixed point, rounded, in integers so no
+ * float rounding can differ). @format is FvGpuPixelFormat: 0 GRAY8, 1 RGB24, 2 RGBA32,
+ * 3 BGRA32. */
+__kernel void
+fv_dis_gray (__global const uchar *img, int w, int h, int stride, int format,
+             __global float *dst)
+{
+  const int x = get_global_id (0), y = get_global_id (1);
+  if (x >= w || y >= h)
+    return;
+  __global const uchar *row = img + (size_t) y * (size_t) stride;
+  uint v;
+  if (format == 0) {
+    v = row[x];
+  } else {
+    const int ch = format == 1 ? 3 : 4;
+    __global const uchar *px = row + (size_t) x * ch;
+    const uint r = format == 3 ? px[2] : px[0], b = format == 3 ? px[0] : px[2];
+    v = (19595u * r + 38470u * px[1] + 7471u * b + 32768u) >> 16;
+  }
+  dst[(size_t) y * w + x] = (float) v;
+}
+
 /* Half size by 2x2 averaging (fv_flow_gray_half). */
 __kernel void
 fv_dis_half (__global const float *src, int sw, __global float *dst, int dw, int dh)

@@ -4,7 +4,12 @@
  * CPU's flow; a photo shifted by a known sub-pixel vector, and without spatial propagation
  * (the one step that differs by design) the CPU's flow; steady-state calls of one frame
  * size create no device buffer and copy only the frames in and the flow out; bad input is
- * an error, after which the engine still works. Skipped (77) without an OpenCL platform. */
+ * an error, after which the engine still works. From 8-bit frames read in place: the
+ * device's gray plane is fv_flow_gray's bit for bit (every format, padded strides, device
+ * buffers), the flow from the frames is the flow from their gray planes, and a pushed
+ * video frame copies nothing in on a unified-memory device (PoCL) and one upload of the
+ * frame on a discrete one (FOVEA_OPENCL_DISCRETE=1). Skipped (77) without an OpenCL
+ * platform. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -234,6 +239,214 @@ test_invalid (void **state)
     assert_float_equal (field->data[i], 0.0f, 1e-4);
 }
 
+static FvGpuImage
+gpu_image (const FvImage *im)
+{
+  static const FvGpuPixelFormat formats[FV_IMAGE_FORMAT_COUNT] = {
+    [FV_IMAGE_GRAY8] = FV_GPU_PIXEL_GRAY8, [FV_IMAGE_RGB24] = FV_GPU_PIXEL_RGB24,
+    [FV_IMAGE_RGBA32] = FV_GPU_PIXEL_RGBA32, [FV_IMAGE_BGRA32] = FV_GPU_PIXEL_BGRA32,
+  };
+  return (FvGpuImage) { .format = formats[im->format], .width = im->width,
+                        .height = im->height, .stride = im->stride, .data = im->data };
+}
+
+static void
+test_gray (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  const FvGpuDisParams p = gpu_params (FV_DIS_PRESET_FAST);
+  g_autoptr (FvGpuDisFlow) dis = fv_gpu_dis_flow_new (dev, &p, &error);
+  assert_non_null (dis);
+  /* random pixels (every byte value, every weight's rounding) in rows padded by an odd
+   * number of bytes, so the stride is honoured and rows are not aligned */
+  const int w = 97, h = 61;
+  GRand *rand = g_rand_new_with_seed (7);
+  for (int f = 0; f < FV_IMAGE_FORMAT_COUNT; f++) {
+    const int ch = fv_image_format_channels ((FvImageFormat) f), stride = w * ch + 13;
+    g_autofree guint8 *pixels = g_malloc ((gsize) stride * h);
+    for (int i = 0; i < stride * h; i++)
+      pixels[i] = (guint8) g_rand_int_range (rand, 0, 256);
+    g_autoptr (FvImage) im = fv_image_wrap ((FvImageFormat) f, w, h, stride, pixels, NULL, NULL);
+    g_autofree float *want = g_new (float, (gsize) w * h);
+    g_autofree float *got = g_new (float, (gsize) w * h);
+    fv_flow_gray (im, want);
+    const FvGpuImage gi = gpu_image (im);
+    assert_true (fv_gpu_dis_flow_gray (dis, &gi, got, &error));
+    assert_memory_equal (got, want, (gsize) w * h * sizeof (float));
+    /* the frame already in a device buffer */
+    FvGpuBuffer *buf = fv_gpu_buffer_new (dev, (gsize) stride * h, &error);
+    assert_non_null (buf);
+    assert_true (fv_gpu_write (buf, 0, pixels, (gsize) stride * h, &error));
+    const FvGpuImage gb = { .format = gi.format, .width = w, .height = h, .stride = stride,
+                            .buffer = buf };
+    memset (got, 0, (gsize) w * h * sizeof (float));
+    assert_true (fv_gpu_dis_flow_gray (dis, &gb, got, &error));
+    fv_gpu_buffer_free (buf);
+    assert_memory_equal (got, want, (gsize) w * h * sizeof (float));
+    printf ("gray on the device, %s %dx%d stride %d: equal to fv_flow_gray bit for bit\n",
+            fv_image_format_name ((FvImageFormat) f), w, h, stride);
+  }
+  g_rand_free (rand);
+  /* a bad frame: stride too small, unknown format, a buffer smaller than the frame */
+  float plane[4];
+  guint8 px[64] = { 0 };
+  FvGpuImage bad = { .format = FV_GPU_PIXEL_RGB24, .width = 4, .height = 4, .stride = 8,
+                     .data = px };
+  assert_false (fv_gpu_dis_flow_gray (dis, &bad, plane, &error));
+  assert_true (g_error_matches (error, FV_GPU_ERROR, FV_GPU_ERROR_INVALID));
+  g_clear_error (&error);
+  bad = (FvGpuImage) { .format = (FvGpuPixelFormat) 9, .width = 4, .height = 4, .stride = 64,
+                       .data = px };
+  assert_false (fv_gpu_dis_flow_gray (dis, &bad, plane, &error));
+  assert_true (g_error_matches (error, FV_GPU_ERROR, FV_GPU_ERROR_INVALID));
+  g_clear_error (&error);
+  FvGpuBuffer *small = fv_gpu_buffer_new (dev, 16, &error);
+  bad = (FvGpuImage) { .format = FV_GPU_PIXEL_GRAY8, .width = 8, .height = 8, .stride = 8,
+                       .buffer = small };
+  assert_false (fv_gpu_dis_flow_gray (dis, &bad, plane, &error));
+  fv_gpu_buffer_free (small);
+  assert_true (g_error_matches (error, FV_GPU_ERROR, FV_GPU_ERROR_INVALID));
+}
+
+/* The flow from frames (calc_image, push, and through FvDisFlow) equals the flow from their
+ * gray planes on the same engine: the device's gray planes are the host's bit for bit and
+ * every later kernel is the same, so the flows are bit for bit equal too. */
+static void
+test_image_equals_planes (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FvImage) a = NULL;
+  g_autoptr (FvImage) b = NULL;
+  g_autofree guint16 *disp = NULL;
+  flow_test_motorcycle (&a, &b, &disp);
+  const int w = a->width, h = a->height;
+  const gsize bytes = (gsize) w * h * 2 * sizeof (float);
+  g_autofree float *ga = gray_of (a), *gb = gray_of (b);
+  const FvGpuDisParams p = gpu_params (FV_DIS_PRESET_MEDIUM);
+  g_autoptr (FvGpuDisFlow) dis = fv_gpu_dis_flow_new (dev, &p, &error);
+  assert_non_null (dis);
+  g_autofree float *planes = g_new (float, (gsize) w * h * 2);
+  g_autofree float *images = g_new (float, (gsize) w * h * 2);
+  g_autofree float *pushed = g_new (float, (gsize) w * h * 2);
+  assert_true (fv_gpu_dis_flow_calc (dis, ga, gb, w, h, planes, &error));
+  const FvGpuImage ia = gpu_image (a), ib = gpu_image (b);
+  assert_true (fv_gpu_dis_flow_calc_image (dis, &ia, &ib, images, &error));
+  assert_memory_equal (images, planes, bytes);
+  /* push: the first frame is only kept, the second gets the flow */
+  gboolean computed = TRUE;
+  assert_false (fv_gpu_dis_flow_has_previous (dis, w, h));
+  assert_true (fv_gpu_dis_flow_push (dis, &ia, NULL, &computed, &error));
+  assert_false (computed);
+  assert_true (fv_gpu_dis_flow_has_previous (dis, w, h));
+  assert_true (fv_gpu_dis_flow_push (dis, &ib, pushed, &computed, &error));
+  assert_true (computed);
+  assert_memory_equal (pushed, planes, bytes);
+  /* the next push starts from b (its plane and pyramid kept): b -> a */
+  assert_true (fv_gpu_dis_flow_calc (dis, gb, ga, w, h, planes, &error));
+  assert_false (fv_gpu_dis_flow_has_previous (dis, w, h));  /* calc forgets the pushed frame */
+  assert_true (fv_gpu_dis_flow_push (dis, &ib, NULL, &computed, &error));
+  assert_true (fv_gpu_dis_flow_push (dis, &ia, pushed, &computed, &error));
+  assert_true (computed);
+  assert_memory_equal (pushed, planes, bytes);
+
+  /* through the flow engine's API, with RGBA frames: calc and push */
+  g_autoptr (FvImage) ra = fv_image_convert (a, FV_IMAGE_RGBA32, &error);
+  g_autoptr (FvImage) rb = fv_image_convert (b, FV_IMAGE_RGBA32, &error);
+  assert_non_null (rb);
+  FvDisParams dp;
+  fv_dis_params_preset (&dp, FV_DIS_PRESET_MEDIUM);
+  g_autoptr (FvDisFlow) engine = fv_dis_flow_new_on_device (&dp, dev, &error);
+  assert_non_null (engine);
+  g_autoptr (FvFlowField) field = fv_flow_field_new (w, h, &error);
+  assert_true (fv_dis_flow_calc (engine, rb, ra, field, &error));
+  assert_memory_equal (field->data, planes, bytes);
+  assert_true (fv_dis_flow_push (engine, rb, NULL, &computed, &error));
+  assert_false (computed);
+  memset (field->data, 0, bytes);
+  assert_true (fv_dis_flow_push (engine, ra, field, &computed, &error));
+  assert_true (computed);
+  assert_memory_equal (field->data, planes, bytes);
+  printf ("motorcycle (half), medium: the flow from RGB24 / RGBA32 frames (calc and push) "
+          "equals the flow from their gray planes bit for bit\n");
+}
+
+/* Pushes @n frames (a, b, a, ...; the first two already pushed) and returns the bytes
+ * copied; the engine's buffers must not grow and the flows are kept in @flows[2]. */
+static guint64
+push_frames (FvGpuDisFlow *dis, const FvImage *a, const FvImage *b, int n, float *flows[2])
+{
+  g_autoptr (GError) error = NULL;
+  const guint planned = fv_gpu_dis_flow_n_buffers_created (dis);
+  fv_gpu_reset_bytes_copied ();
+  for (int i = 0; i < n; i++) {
+    const FvGpuImage im = gpu_image (i % 2 ? b : a);
+    gboolean computed = FALSE;
+    if (!fv_gpu_dis_flow_push (dis, &im, flows[i % 2], &computed, &error))
+      fail_msg ("%s", error->message);
+    assert_true (computed);
+  }
+  const guint64 copied = fv_gpu_bytes_copied ();
+  assert_int_equal (fv_gpu_dis_flow_n_buffers_created (dis), planned);
+  return copied;
+}
+
+static void
+test_push_copies (void **state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FvImage) a = NULL;
+  g_autoptr (FvImage) b = NULL;
+  g_autofree guint16 *disp = NULL;
+  flow_test_motorcycle (&a, &b, &disp);
+  const int w = a->width, h = a->height, frames = 4;
+  const gsize bytes = (gsize) w * h * 2 * sizeof (float);
+  const guint64 flow_bytes = bytes;
+  const guint64 frame_bytes = (guint64) a->stride * (h - 1) + (guint64) w * 3;
+  const FvGpuDisParams p = gpu_params (FV_DIS_PRESET_MEDIUM);
+  float *uni[2] = { g_new (float, (gsize) w * h * 2), g_new (float, (gsize) w * h * 2) };
+  float *dis_flows[2] = { g_new (float, (gsize) w * h * 2), g_new (float, (gsize) w * h * 2) };
+
+  /* unified memory (PoCL): the frame is read in place, only the flow comes back */
+  guint64 copied;
+  {
+    g_autoptr (FvGpuDisFlow) dis = fv_gpu_dis_flow_new (dev, &p, &error);
+    assert_non_null (dis);
+    const FvGpuImage ib = gpu_image (b);
+    assert_true (fv_gpu_dis_flow_push (dis, &ib, NULL, NULL, &error));
+    copied = push_frames (dis, a, b, frames, uni);
+  }
+  printf ("push on a unified-memory device: %" G_GUINT64_FORMAT " bytes over %d frames = "
+          "%d x flow %" G_GUINT64_FORMAT " (0 bytes of input)\n", copied, frames, frames,
+          flow_bytes);
+  assert_true (fv_gpu_device_unified_memory (dev));
+  assert_int_equal (copied, frames * flow_bytes);
+
+  /* a discrete device's path: one upload of each frame, the same flow */
+  g_setenv ("FOVEA_OPENCL_DISCRETE", "1", TRUE);
+  FvGpuDevice *discrete = fv_gpu_device_open ("opencl", &error);
+  g_unsetenv ("FOVEA_OPENCL_DISCRETE");
+  assert_non_null (discrete);
+  assert_false (fv_gpu_device_unified_memory (discrete));
+  {
+    g_autoptr (FvGpuDisFlow) dis = fv_gpu_dis_flow_new (discrete, &p, &error);
+    assert_non_null (dis);
+    const FvGpuImage ib = gpu_image (b);
+    assert_true (fv_gpu_dis_flow_push (dis, &ib, NULL, NULL, &error));
+    copied = push_frames (dis, a, b, frames, dis_flows);
+  }
+  fv_gpu_device_unref (discrete);
+  printf ("push on a discrete device's path: %" G_GUINT64_FORMAT " bytes over %d frames = "
+          "%d x (frame %" G_GUINT64_FORMAT " + flow %" G_GUINT64_FORMAT ")\n", copied,
+          frames, frames, frame_bytes, flow_bytes);
+  assert_int_equal (copied, frames * (frame_bytes + flow_bytes));
+  assert_memory_equal (uni[0], dis_flows[0], bytes);
+  assert_memory_equal (uni[1], dis_flows[1], bytes);
+  for (int i = 0; i < 2; i++) {
+    g_free (uni[i]);
+    g_free (dis_flows[i]);
+  }
+}
+
 int
 main (void)
 {
@@ -251,6 +464,9 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_invalid),
     cmocka_unit_test (test_steady_state),
+    cmocka_unit_test (test_gray),
+    cmocka_unit_test (test_image_equals_planes),
+    cmocka_unit_test (test_push_copies),
     cmocka_unit_test (test_shift),
     cmocka_unit_test (test_motorcycle),
   };
