@@ -638,24 +638,12 @@ fv_gpu_dis_flow_calc (FvGpuDisFlow *dis, const float *prev, const float *next, i
 
 /* ------------------------------------------------------------------ frames */
 
-static int
-channels (FvGpuPixelFormat format)
-{
-  switch (format) {
-  case FV_GPU_PIXEL_GRAY8: return 1;
-  case FV_GPU_PIXEL_RGB24: return 3;
-  case FV_GPU_PIXEL_RGBA32:
-  case FV_GPU_PIXEL_BGRA32: return 4;
-  default: return 0;
-  }
-}
-
 /* The bytes of @im the gray kernel reads: from pixel (0, 0) to the end of the last row's
  * pixels (a view's last row may end before its stride does). 0 when @im is invalid. */
 static gsize
 image_span (const FvGpuImage *im)
 {
-  const int ch = channels (im->format);
+  const int ch = fv_gpu_pixel_channels (im->format);
   if (ch == 0 || im->width < 1 || im->height < 1 || (gint64) im->width * im->height > (1 << 28)
       || im->stride < im->width * ch)
     return 0;

@@ -29,8 +29,8 @@ typedef struct {
   gsize size, uv_size;      /* bytes the kernel may read */
 } Frame;
 
-static int
-channels (FvGpuPixelFormat format)
+int
+fv_gpu_pixel_channels (FvGpuPixelFormat format)
 {
   switch (format) {
   case FV_GPU_PIXEL_GRAY8: return 1;
@@ -300,7 +300,7 @@ fv_gpu_image_to_tensor (FvGpuDevice *dev, const FvGpuImage *image, const FvGpuRe
 {
   if (image == NULL)
     return invalid (error, "no image");
-  const int ch = channels (image->format);
+  const int ch = fv_gpu_pixel_channels (image->format);
   if (ch == 0 || image->width < 1 || image->height < 1 || image->stride < image->width * ch)
     return invalid (error, "invalid image (format, size or stride)");
   const Frame f = {

@@ -33,6 +33,9 @@ typedef enum {
   FV_GPU_PIXEL_BGRA32,
 } FvGpuPixelFormat;
 
+/* Bytes per pixel of @format (1, 3 or 4; 0 for an unknown value). */
+int fv_gpu_pixel_channels (FvGpuPixelFormat format);
+
 /* An interleaved 8-bit frame: host pixels @data (wrapped without a copy for the call), or
  * @buffer when the frame already is a device buffer (then @data is ignored; pixel (0,0) at
  * byte 0). transfer none. */
