@@ -41,6 +41,24 @@ run_mask (FvGraph *g, FvPoller *poller, const char *in, FvPacket *packet, gint64
   return out;
 }
 
+/* The mask the graph of @text gives on @image (transfer full), run alone. transfer full. */
+static FvPacket *
+graph_mask (const char *text, FvImage *image)
+{
+  g_autoptr (GError) error = NULL;
+  FvGraph *g = fv_graph_new_from_string (text, NULL, &error);
+  if (g == NULL)
+    fail_msg ("%s", error->message);
+  FvPoller *poller = fv_graph_add_poller (g, "segmentation_mask", &error);
+  assert_non_null (poller);
+  assert_true (fv_graph_start (g, &error));
+  FvPacket *out = run_mask (g, poller, "image", fv_packet_new_image (image), 0);
+  fv_graph_close_all_inputs (g, NULL);
+  assert_true (fv_graph_wait_until_done (g, NULL));
+  fv_graph_free (g);
+  return out;
+}
+
 static void
 compare_with_mediapipe (int model_selection)
 {
@@ -76,13 +94,7 @@ compare_with_mediapipe (int model_selection)
                                     FV_IMAGE_RGB24, &error);
     if (image == NULL)
       fail_msg ("%s", error->message);
-    FvGraph *g = fv_graph_new_from_string (text, NULL, &error);
-    if (g == NULL)
-      fail_msg ("%s", error->message);
-    FvPoller *poller = fv_graph_add_poller (g, "segmentation_mask", &error);
-    assert_non_null (poller);
-    assert_true (fv_graph_start (g, &error));
-    FvPacket *out = run_mask (g, poller, "image", fv_packet_new_image (image), 0);
+    FvPacket *out = graph_mask (text, image);
     const FvMask *m = fv_packet_get_mask (out);
     assert_int_equal (m->width, ref->width);
     assert_int_equal (m->height, ref->height);
@@ -104,9 +116,6 @@ compare_with_mediapipe (int model_selection)
             model_selection, m->width, m->height, iou, mad, ok ? "PASS" : "FAIL");
     failures += !ok;
     fv_packet_unref (out);
-    fv_graph_close_all_inputs (g, NULL);
-    assert_true (fv_graph_wait_until_done (g, NULL));
-    fv_graph_free (g);
   }
   assert_int_equal (failures, 0);
 }
@@ -126,17 +135,7 @@ solution_mask (const char *photo, const char *setting)
   FvImage *image = fv_image_load (path, FV_IMAGE_RGB24, &error);
   if (image == NULL)
     fail_msg ("%s", error->message);
-  FvGraph *g = fv_graph_new_from_string (text, NULL, &error);
-  if (g == NULL)
-    fail_msg ("%s", error->message);
-  FvPoller *poller = fv_graph_add_poller (g, "segmentation_mask", &error);
-  assert_non_null (poller);
-  assert_true (fv_graph_start (g, &error));
-  FvPacket *out = run_mask (g, poller, "image", fv_packet_new_image (image), 0);
-  fv_graph_close_all_inputs (g, NULL);
-  assert_true (fv_graph_wait_until_done (g, NULL));
-  fv_graph_free (g);
-  return out;
+  return graph_mask (text, image);
 }
 
 /* threshold > 0 makes the mask hard: exactly 1 where the soft mask is >= it, 0 elsewhere;
