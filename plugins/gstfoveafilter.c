@@ -170,14 +170,7 @@ typedef struct {
   gsize offset;
 } Setting;
 
-static GQuark
-setting_quark (void)
-{
-  static GQuark quark;
-  if (quark == 0)
-    quark = g_quark_from_static_string ("gst-fovea-filter-setting");
-  return quark;
-}
+static G_DEFINE_QUARK (gst-fovea-filter-setting, setting)
 
 void
 gst_fovea_filter_class_install_setting (GstFoveaFilterClass *klass, guint prop_id,
