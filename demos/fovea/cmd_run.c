@@ -865,6 +865,9 @@ fv_cmd_run (int argc, char **argv)
                      : strstr (name, "hand") != NULL ? "hands"
                      : strstr (name, "palm") != NULL ? "palms"
                      : strstr (name, "pose") != NULL ? "poses"
+                     : strstr (name, "segmentation") != NULL ? "masks"
+                     : strstr (name, "flow") != NULL ? "flows"
+                     : strstr (name, "track") != NULL ? "tracks"
                                                      : "results";
   builder = json_builder_new ();
   if (!one_file)
