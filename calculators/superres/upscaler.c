@@ -179,6 +179,19 @@ plan_axis (int n, int t, int o, GArray *spans)
   }
 }
 
+/* The tile side along an axis of @n pixels with tiles of at most @t (0: no tiling) and
+ * @o pixels of context: the fewest tiles that cover the axis (k tiles of t cover
+ * k t - 2 o (k - 1) pixels), each as small as still covers it, since the work grows with
+ * the tile while the overlap is paid anyway. */
+static int
+tile_side (int n, int t, int o)
+{
+  if (t == 0 || t >= n)
+    return n;
+  const int k = MAX (1, (n - 2 * o + (t - 2 * o) - 1) / (t - 2 * o));
+  return MIN (t, (n + 2 * o * (k - 1) + k - 1) / k);
+}
+
 /* channel offsets of R, G, B and alpha (-1: none) in a pixel of @format */
 static gboolean
 layout (FvImageFormat format, int *r, int *g, int *b, int *a)
@@ -223,8 +236,8 @@ fv_upscaler_run (FvUpscaler *up, const FvImage *in, FvImage *out, GError **error
     return FALSE;
   }
   const int px = fv_image_format_channels (in->format);
-  int th = up->tile_size ? MIN (up->tile_size, in->height) : in->height;
-  int tw = up->tile_size ? MIN (up->tile_size, in->width) : in->width;
+  int th = tile_side (in->height, up->tile_size, up->overlap);
+  int tw = tile_side (in->width, up->tile_size, up->overlap);
   if (!ensure_interpreter (up, th, tw, error))
     return FALSE;
   if (up->image_h != in->height || up->image_w != in->width) {

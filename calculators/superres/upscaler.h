@@ -1,9 +1,11 @@
 /* fovea — tiled super-resolution: an image of any size through a TF.js super-resolution
  * network (models/tfjs), in overlapping tiles so memory stays bounded.
  *
- * The network is instantiated for the tile size (or the whole image when it is smaller),
- * and its interpreter kept for the next image of the same size, so a video allocates only
- * on its first frame. Each tile reads `overlap` input pixels of context on every side that
+ * The network is instantiated for the tile (or the whole image when it is no larger than
+ * tile_size), and its interpreter kept for the next image of the same size, so a video
+ * allocates only on its first frame. Along each axis the tile is the smallest one that
+ * covers the image in as few tiles as tile_size allows, so an image a little larger than a
+ * tile is not run as two full tiles (200 px with tile_size 192: two of 116 px, not 192). Each tile reads `overlap` input pixels of context on every side that
  * is not the image border and keeps only its centre: with an overlap at least the
  * network's receptive radius (FvCatalogSuperres.receptive_radius; the default) every kept
  * output pixel sees exactly the input pixels it would see in one untiled run, so tiles

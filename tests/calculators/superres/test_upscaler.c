@@ -116,7 +116,7 @@ test_tiles_are_seamless (void **state)
   g_autoptr (FvImage) full = load ("fixture_lr_128.png", FV_IMAGE_RGB24);
   g_autoptr (FvImage) in = crop (full, 17, 30, 90, 70);
   g_autoptr (FvUpscaler) whole = upscaler ("esrgan_slim_x2", 0, -1);
-  g_autoptr (FvUpscaler) tiled = upscaler ("esrgan_slim_x2", 32, -1);   /* 3x4 tiles */
+  g_autoptr (FvUpscaler) tiled = upscaler ("esrgan_slim_x2", 32, -1);   /* tiles <= 32 px */
   g_autoptr (FvUpscaler) naive = upscaler ("esrgan_slim_x2", 32, 0);
   assert_int_equal (fv_upscaler_overlap (tiled), 10);
   g_autoptr (FvImage) a = fv_upscaler_upscale (whole, in, NULL);
@@ -142,6 +142,32 @@ test_tiles_are_seamless (void **state)
   /* a second image of the same size reuses the plan, with the same result */
   g_autoptr (FvImage) b2 = fv_upscaler_upscale (tiled, in, NULL);
   assert_int_equal (compare (b, b2, &n_diff), 0);
+}
+
+/* An image a little larger than a tile runs as tiles no larger than needed: 50 px with
+ * tile_size 48 and 10 px of context as two 35 px tiles per axis, not two of 48 (the
+ * arena, which follows the tile, is below that of one 48x48 run), still seamless. */
+static void
+test_tiles_fit_the_image (void **state)
+{
+  g_autoptr (FvImage) full = load ("fixture_lr_128.png", FV_IMAGE_RGB24);
+  g_autoptr (FvImage) in = crop (full, 20, 20, 50, 50);
+  g_autoptr (FvImage) in48 = crop (full, 20, 20, 48, 48);
+  g_autoptr (FvUpscaler) whole = upscaler ("esrgan_slim_x2", 0, -1);
+  g_autoptr (FvUpscaler) whole48 = upscaler ("esrgan_slim_x2", 0, -1);
+  g_autoptr (FvUpscaler) tiled = upscaler ("esrgan_slim_x2", 48, -1);
+  g_autoptr (FvImage) a = fv_upscaler_upscale (whole, in, NULL);
+  g_autoptr (FvImage) a48 = fv_upscaler_upscale (whole48, in48, NULL);
+  g_autoptr (FvImage) b = fv_upscaler_upscale (tiled, in, NULL);
+  assert_non_null (a);
+  assert_non_null (a48);
+  assert_non_null (b);
+  gsize n_diff;
+  int worst = compare (a, b, &n_diff);
+  printf ("  50x50 in tiles of <= 48: max |diff| %d vs whole; arena %zu B (one 48x48 run: "
+          "%zu B)\n", worst, fv_upscaler_arena_bytes (tiled), fv_upscaler_arena_bytes (whole48));
+  assert_true (worst <= 1);
+  assert_true (fv_upscaler_arena_bytes (tiled) * 3 < fv_upscaler_arena_bytes (whole48) * 2);
 }
 
 static void
@@ -276,6 +302,7 @@ main (void)
     cmocka_unit_test (test_reference_medium_x2),
     cmocka_unit_test (test_reference_medium_x4),
     cmocka_unit_test (test_tiles_are_seamless),
+    cmocka_unit_test (test_tiles_fit_the_image),
     cmocka_unit_test (test_formats),
     cmocka_unit_test (test_bad_input),
     cmocka_unit_test (test_calculator),
