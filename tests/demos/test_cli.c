@@ -353,6 +353,40 @@ test_run_face_mesh_refine (void **state)
  * no pixels) and the handedness {index, score, label}; model_complexity 0 runs the lite
  * graph (another handedness score on the same hand), and values without a model are a
  * clear error. */
+/* pose --render draws the skeleton and the mask on the body, and nothing for the world
+ * landmarks (metres, not pixels: drawn as image coordinates they made a small skeleton
+ * in the top-left corner, x < 80 px on this photo). */
+static void
+test_run_pose_render (void **state)
+{
+  g_autofree char *photo = g_build_filename (g_getenv ("FOVEA_TEST_DATA"), "images",
+                                             "kpa_wayne_upright.jpg", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("fovea-cli-XXXXXX", NULL);
+  g_autofree char *png = g_build_filename (dir, "pose.png", NULL);
+  CliResult r = run_cli ("run", "pose", photo, "--set", "enable_segmentation=true",
+                         "--set", "model_complexity=0", "--render", png, NULL);
+  if (r.status != 0)
+    fail_msg ("exit %d: %s", r.status, r.err);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (FvImage) out = fv_image_load (png, FV_IMAGE_RGB24, &error);
+  g_autoptr (FvImage) in = fv_image_load (photo, FV_IMAGE_RGB24, &error);
+  assert_non_null (out);
+  assert_non_null (in);
+  /* columns 10..89 beside the man (his body is at x 120..290) and the body itself */
+  gsize side = 0, body = 0;
+  for (int y = 300; y < 560; y++) {
+    side += memcmp (fv_image_row (out, y) + 10 * 3, fv_image_row (in, y) + 10 * 3, 80 * 3) != 0;
+    body += memcmp (fv_image_row (out, y) + 150 * 3, fv_image_row (in, y) + 150 * 3,
+                    100 * 3) != 0;
+  }
+  printf ("  rows changed beside the body %zu, on the body %zu (of 260)\n", side, body);
+  assert_int_equal (side, 0);
+  assert_true (body > 200);
+  cli_result_clear (&r);
+  g_unlink (png);
+  g_rmdir (dir);
+}
+
 static void
 test_run_hands (void **state)
 {
@@ -683,6 +717,7 @@ main (int argc, char **argv)
     cmocka_unit_test (test_run_huge_header_and_missing_file),
     cmocka_unit_test (test_run_face_mesh_refine),
     cmocka_unit_test (test_run_hands),
+    cmocka_unit_test (test_run_pose_render),
     cmocka_unit_test (test_bench_counts_loop_calls_per_frame),
     cmocka_unit_test (test_run_one_pixel_image),
     cmocka_unit_test (test_run_superres),
