@@ -10,18 +10,17 @@
  * The presets: ultrafast is OpenCV's DISOpticalFlow one, fast is OpenCV's with 3
  * refinement iterations instead of 5 (still more accurate than OpenCV's, in less time),
  * medium is OpenCV's with a coarser grid, fewer iterations and a final refinement at full
- * resolution (more accurate in less time); the refinement does 4 SOR sweeps, not OpenCV's 5. Accurate
- * searches at full resolution. The planes are planned for one frame size and reused: a
- * steady-state call allocates nothing. Rows are shared among a pool of threads; the result
- * does not depend on their number.
+ * resolution (more accurate in less time); the refinement does 4 SOR sweeps, not OpenCV's
+ * 5. Accurate searches at full resolution. The planes are planned for one frame size and
+ * reused: a steady-state call allocates nothing. Rows are shared among a pool of threads;
+ * the result does not depend on their number.
  * On an OpenCL device (fv_dis_flow_new_on_device) the same algorithm runs as kernels
  * (gpu/dis_flow_gpu.h): the device reads the frames in place (no copy on a unified-memory
  * device, one upload each on a discrete one) and reduces them to gray itself (fv_flow_gray's
  * luma, bit for bit); the pyramid, search and refinement run there, a pushed frame's gray
  * pyramid stays there for the next push, and only the flow comes back into the caller's
- * field. Its
- * spatial propagation is parallel over grid rows then columns (as OpenCV's OpenCL DIS), so
- * its flow differs slightly from the CPU's at the same accuracy. */
+ * field. Its spatial propagation is parallel over grid rows then columns (as OpenCV's
+ * OpenCL DIS), so its flow differs slightly from the CPU's at the same accuracy. */
 #pragma once
 
 #include <glib.h>
