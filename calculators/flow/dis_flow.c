@@ -157,12 +157,10 @@ fv_dis_flow_new (const FvDisParams *params, GError **error)
   return dis;
 }
 
-FvDisFlow *
-fv_dis_flow_new_on_device (const FvDisParams *params, FvGpuDevice *dev, GError **error)
+FvGpuDisParams
+fv_dis_params_to_gpu (const FvDisParams *params)
 {
-  if (!fv_dis_params_check (params, error))
-    return NULL;
-  const FvGpuDisParams gp = {
+  return (FvGpuDisParams) {
     .finest_scale = params->finest_scale, .coarsest_scale = params->coarsest_scale,
     .patch_size = params->patch_size, .patch_stride = params->patch_stride,
     .grad_descent_iter = params->grad_descent_iter,
@@ -172,6 +170,14 @@ fv_dis_flow_new_on_device (const FvDisParams *params, FvGpuDevice *dev, GError *
     .mean_normalization = params->mean_normalization,
     .spatial_propagation = params->spatial_propagation,
   };
+}
+
+FvDisFlow *
+fv_dis_flow_new_on_device (const FvDisParams *params, FvGpuDevice *dev, GError **error)
+{
+  if (!fv_dis_params_check (params, error))
+    return NULL;
+  const FvGpuDisParams gp = fv_dis_params_to_gpu (params);
   FvGpuDisFlow *gpu = fv_gpu_dis_flow_new (dev, &gp, error);
   if (gpu == NULL)
     return NULL;

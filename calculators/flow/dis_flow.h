@@ -68,6 +68,10 @@ gboolean fv_dis_params_check (const FvDisParams *params, GError **error);
 
 typedef struct _FvDisFlow FvDisFlow;
 
+/* @params as the OpenCL engine's parameters (gpu/dis_flow_gpu.h: the same fields but
+ * threads, which a device does not use). */
+FvGpuDisParams fv_dis_params_to_gpu (const FvDisParams *params);
+
 /* A flow engine with @params (copied; checked). transfer full. */
 FvDisFlow *fv_dis_flow_new (const FvDisParams *params, GError **error);
 void fv_dis_flow_free (FvDisFlow *dis);

@@ -35,14 +35,7 @@ gpu_params (FvDisPreset preset)
 {
   FvDisParams p;
   fv_dis_params_preset (&p, preset);
-  return (FvGpuDisParams) {
-    .finest_scale = p.finest_scale, .coarsest_scale = p.coarsest_scale,
-    .patch_size = p.patch_size, .patch_stride = p.patch_stride,
-    .grad_descent_iter = p.grad_descent_iter, .variational_iter = p.variational_iter,
-    .final_variational_iter = p.final_variational_iter, .alpha = p.alpha, .gamma = p.gamma,
-    .delta = p.delta, .mean_normalization = p.mean_normalization,
-    .spatial_propagation = p.spatial_propagation,
-  };
+  return fv_dis_params_to_gpu (&p);
 }
 
 static float *
