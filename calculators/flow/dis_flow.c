@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "calculators/flow/gray.h"
+#include "calculators/image/image_gpu.h"
 #include "calculators/flow/variational_refinement.h"
 #include "gpu/dis_flow_gpu.h"
 #include "models/cpu/thread_pool.h"
@@ -751,20 +752,6 @@ run_cpu (FvDisFlow *dis, FvFlowField *out)
             scale);
 }
 
-/* @im as the device engine's frame (transfer none: @im's pixels). */
-static FvGpuImage
-gpu_image (const FvImage *im)
-{
-  static const FvGpuPixelFormat formats[FV_IMAGE_FORMAT_COUNT] = {
-    [FV_IMAGE_GRAY8] = FV_GPU_PIXEL_GRAY8, [FV_IMAGE_RGB24] = FV_GPU_PIXEL_RGB24,
-    [FV_IMAGE_RGBA32] = FV_GPU_PIXEL_RGBA32, [FV_IMAGE_BGRA32] = FV_GPU_PIXEL_BGRA32,
-  };
-  return (FvGpuImage) {
-    .format = formats[im->format], .width = im->width, .height = im->height,
-    .stride = im->stride, .data = im->data,
-  };
-}
-
 static gboolean
 check_out (const FvFlowField *out, int w, int h, GError **error)
 {
@@ -814,7 +801,7 @@ fv_dis_flow_calc (FvDisFlow *dis, const FvImage *prev, const FvImage *next, FvFl
     return FALSE;
   if (dis->gpu != NULL) {
     /* the device converts the frames to gray itself, reading them in place */
-    const FvGpuImage a = gpu_image (prev), b = gpu_image (next);
+    const FvGpuImage a = fv_image_to_gpu (prev), b = fv_image_to_gpu (next);
     return fv_gpu_dis_flow_calc_image (dis->gpu, &a, &b, out->data, error);
   }
   fv_flow_gray (prev, dis->lv[0].i0);
@@ -842,7 +829,7 @@ fv_dis_flow_push (FvDisFlow *dis, const FvImage *frame, FvFlowField *out, gboole
     /* the device keeps the previous frame's gray plane and pyramid */
     if (fv_gpu_dis_flow_has_previous (dis->gpu, w, h) && !check_out (out, w, h, error))
       return FALSE;
-    const FvGpuImage im = gpu_image (frame);
+    const FvGpuImage im = fv_image_to_gpu (frame);
     return fv_gpu_dis_flow_push (dis->gpu, &im, out != NULL ? out->data : NULL, computed,
                                  error);
   }

@@ -33,6 +33,7 @@
  */
 #include <string.h>
 
+#include "calculators/image/image_gpu.h"
 #include "calculators/image/image_to_tensor.h"
 #include "gpu/buffer_pool.h"
 #include "gpu/device_choice.h"
@@ -179,23 +180,6 @@ i2t_open (FvCalculatorContext *ctx, GError **error)
   return st->gpu != NULL || use_cpu;
 }
 
-static FvGpuPixelFormat
-gpu_format (FvImageFormat f)
-{
-  switch (f) {
-  case FV_IMAGE_GRAY8:
-    return FV_GPU_PIXEL_GRAY8;
-  case FV_IMAGE_RGB24:
-    return FV_GPU_PIXEL_RGB24;
-  case FV_IMAGE_BGRA32:
-    return FV_GPU_PIXEL_BGRA32;
-  case FV_IMAGE_RGBA32:
-  case FV_IMAGE_FORMAT_COUNT:
-    break;
-  }
-  return FV_GPU_PIXEL_RGBA32;
-}
-
 /* fv_image_to_tensor on the OpenCL device: @out (width*height*3 floats, the payload's own
  * memory) receives the tensor. */
 static gboolean
@@ -204,9 +188,7 @@ image_to_tensor_gpu (ImageToTensorState *st, const FvImage *image, const FvNormR
                      float matrix[16], GError **error)
 {
   FvGpuDevice *dev = st->gpu;
-  const FvGpuImage gimg = { .format = gpu_format (image->format), .width = image->width,
-                            .height = image->height, .stride = image->stride,
-                            .data = image->data };
+  const FvGpuImage gimg = fv_image_to_gpu (image);
   FvGpuRect roi;
   if (rect != NULL)
     roi = (FvGpuRect) { rect->x_center, rect->y_center, rect->width, rect->height,

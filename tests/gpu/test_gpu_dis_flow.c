@@ -22,6 +22,7 @@
 
 #include "calculators/flow/dis_flow.h"
 #include "calculators/flow/gray.h"
+#include "calculators/image/image_gpu.h"
 #include "calculators/image/image_io.h"
 #include "gpu/buffer.h"
 #include "gpu/dis_flow_gpu.h"
@@ -232,17 +233,6 @@ test_invalid (void **state)
     assert_float_equal (field->data[i], 0.0f, 1e-4);
 }
 
-static FvGpuImage
-gpu_image (const FvImage *im)
-{
-  static const FvGpuPixelFormat formats[FV_IMAGE_FORMAT_COUNT] = {
-    [FV_IMAGE_GRAY8] = FV_GPU_PIXEL_GRAY8, [FV_IMAGE_RGB24] = FV_GPU_PIXEL_RGB24,
-    [FV_IMAGE_RGBA32] = FV_GPU_PIXEL_RGBA32, [FV_IMAGE_BGRA32] = FV_GPU_PIXEL_BGRA32,
-  };
-  return (FvGpuImage) { .format = formats[im->format], .width = im->width,
-                        .height = im->height, .stride = im->stride, .data = im->data };
-}
-
 static void
 test_gray (void **state)
 {
@@ -263,7 +253,7 @@ test_gray (void **state)
     g_autofree float *want = g_new (float, (gsize) w * h);
     g_autofree float *got = g_new (float, (gsize) w * h);
     fv_flow_gray (im, want);
-    const FvGpuImage gi = gpu_image (im);
+    const FvGpuImage gi = fv_image_to_gpu (im);
     assert_true (fv_gpu_dis_flow_gray (dis, &gi, got, &error));
     assert_memory_equal (got, want, (gsize) w * h * sizeof (float));
     /* the frame already in a device buffer */
@@ -322,7 +312,7 @@ test_image_equals_planes (void **state)
   g_autofree float *images = g_new (float, (gsize) w * h * 2);
   g_autofree float *pushed = g_new (float, (gsize) w * h * 2);
   assert_true (fv_gpu_dis_flow_calc (dis, ga, gb, w, h, planes, &error));
-  const FvGpuImage ia = gpu_image (a), ib = gpu_image (b);
+  const FvGpuImage ia = fv_image_to_gpu (a), ib = fv_image_to_gpu (b);
   assert_true (fv_gpu_dis_flow_calc_image (dis, &ia, &ib, images, &error));
   assert_memory_equal (images, planes, bytes);
   /* push: the first frame is only kept, the second gets the flow */
@@ -372,7 +362,7 @@ push_frames (FvGpuDisFlow *dis, const FvImage *a, const FvImage *b, int n, float
   const guint planned = fv_gpu_dis_flow_n_buffers_created (dis);
   fv_gpu_reset_bytes_copied ();
   for (int i = 0; i < n; i++) {
-    const FvGpuImage im = gpu_image (i % 2 ? b : a);
+    const FvGpuImage im = fv_image_to_gpu (i % 2 ? b : a);
     gboolean computed = FALSE;
     if (!fv_gpu_dis_flow_push (dis, &im, flows[i % 2], &computed, &error))
       fail_msg ("%s", error->message);
@@ -404,7 +394,7 @@ test_push_copies (void **state)
   {
     g_autoptr (FvGpuDisFlow) dis = fv_gpu_dis_flow_new (dev, &p, &error);
     assert_non_null (dis);
-    const FvGpuImage ib = gpu_image (b);
+    const FvGpuImage ib = fv_image_to_gpu (b);
     assert_true (fv_gpu_dis_flow_push (dis, &ib, NULL, NULL, &error));
     copied = push_frames (dis, a, b, frames, uni);
   }
@@ -423,7 +413,7 @@ test_push_copies (void **state)
   {
     g_autoptr (FvGpuDisFlow) dis = fv_gpu_dis_flow_new (discrete, &p, &error);
     assert_non_null (dis);
-    const FvGpuImage ib = gpu_image (b);
+    const FvGpuImage ib = fv_image_to_gpu (b);
     assert_true (fv_gpu_dis_flow_push (dis, &ib, NULL, NULL, &error));
     copied = push_frames (dis, a, b, frames, dis_flows);
   }
