@@ -611,31 +611,6 @@ run (FvGpuDisFlow *dis, gboolean i0_pyramid, GError **error)
   return upsample (dis, f, dis->flow, NULL, dis->width, dis->height, scale, error);
 }
 
-gboolean
-fv_gpu_dis_flow_calc (FvGpuDisFlow *dis, const float *prev, const float *next, int width,
-                      int height, float *flow, GError **error)
-{
-  if (dis == NULL || prev == NULL || next == NULL || flow == NULL)
-    return invalid (error, "no engine, frame or output");
-  if (width < 1 || height < 1 || (gint64) width * height > (1 << 28))
-    return invalid (error, "frame size out of range");
-  if ((width != dis->width || height != dis->height) && !plan (dis, width, height, error))
-    return FALSE;
-  dis->have_prev = FALSE;  /* i0 is overwritten */
-  const gsize n = (gsize) width * (gsize) height;
-  gboolean ok = fv_gpu_write (dis->lv[0].i0, 0, prev, n * sizeof (float), error)
-                && fv_gpu_write (dis->lv[0].i1, 0, next, n * sizeof (float), error)
-                && run (dis, FALSE, error)
-                && fv_gpu_read (dis->flow, 0, flow, 2 * n * sizeof (float), error);
-  if (!ok) {
-    /* a failed launch may leave work queued on the buffers: wait for it, then plan afresh
-     * next time rather than trust their contents */
-    clFinish (dis->dev->queue);
-    unplan (dis);
-  }
-  return ok;
-}
-
 /* ------------------------------------------------------------------ frames */
 
 /* The bytes of @im the gray kernel reads: from pixel (0, 0) to the end of the last row's
@@ -743,6 +718,25 @@ finish (FvGpuDisFlow *dis, gboolean ok, cl_mem *wrapped, int n_wrapped, GError *
   if (!ok)
     unplan (dis);
   return ok;
+}
+
+gboolean
+fv_gpu_dis_flow_calc (FvGpuDisFlow *dis, const float *prev, const float *next, int width,
+                      int height, float *flow, GError **error)
+{
+  if (dis == NULL || prev == NULL || next == NULL || flow == NULL)
+    return invalid (error, "no engine, frame or output");
+  if (width < 1 || height < 1 || (gint64) width * height > (1 << 28))
+    return invalid (error, "frame size out of range");
+  if ((width != dis->width || height != dis->height) && !plan (dis, width, height, error))
+    return FALSE;
+  dis->have_prev = FALSE;  /* i0 is overwritten */
+  const gsize n = (gsize) width * (gsize) height;
+  gboolean ok = fv_gpu_write (dis->lv[0].i0, 0, prev, n * sizeof (float), error)
+                && fv_gpu_write (dis->lv[0].i1, 0, next, n * sizeof (float), error)
+                && run (dis, FALSE, error)
+                && fv_gpu_read (dis->flow, 0, flow, 2 * n * sizeof (float), error);
+  return finish (dis, ok, NULL, 0, error);
 }
 
 static gboolean
