@@ -1,16 +1,16 @@
-/* fovea — `fovea-flow-bench A B PRESET THREADS RUNS [DEVICE [MODE [FORMAT]]]`: times the DIS dense flow
- * (calculators/flow/dis_flow.h) from image A to image B in-process, after one warm-up call
- * that plans the buffers (and builds the kernels), on the CPU or, with DEVICE "opencl"
- * (or "opencl:P:D"), on that OpenCL device (THREADS is then unused; the CPU time counts the
- * driver's threads too, e.g. PoCL's): prints the median wall-clock and the median CPU time (all threads)
- * per call in ms, as one JSON line. Used by flow_vs_opencv.py, which times OpenCV's calc()
- * the same way, so that neither side pays for decoding or process start. The images are
- * loaded as 8-bit gray, as OpenCV's calc() is given them, so that neither side pays for
- * the colour conversion either. MODE "push" times a video instead (fv_dis_flow_push of B, A,
- * B, ... after A: each frame's flow from the one before, the previous frame kept by the
- * engine); FORMAT "rgb" or "rgba" loads the frames in that format (conversion included in
- * the time). The JSON also gives the bytes the OpenCL paths copied per call
- * (gpu/buffer.h's counter; 0 on the CPU). */
+/* fovea — `fovea-flow-bench A B PRESET THREADS RUNS [DEVICE [MODE [FORMAT]]]`: times the
+ * DIS dense flow (calculators/flow/dis_flow.h) from image A to image B in-process, after one
+ * warm-up call that plans the buffers (and builds the kernels), on the CPU or, with DEVICE
+ * "opencl" (or "opencl:P:D"), on that OpenCL device (THREADS is then unused; the CPU time
+ * counts the driver's threads too, e.g. PoCL's): prints the median wall-clock and the median
+ * CPU time (all threads) per call in ms, as one JSON line. Used by flow_vs_opencv.py, which
+ * times OpenCV's calc() the same way, so that neither side pays for decoding or process
+ * start. The images are loaded as 8-bit gray, as OpenCV's calc() is given them, so that
+ * neither side pays for the colour conversion either. MODE "push" times a video instead
+ * (fv_dis_flow_push of B, A, B, ... after A: each frame's flow from the one before, the
+ * previous frame kept by the engine); FORMAT "rgb" or "rgba" loads the frames in that format
+ * (conversion included in the time). The JSON also gives the bytes the OpenCL paths copied
+ * per call (gpu/buffer.h's counter; 0 on the CPU). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>

@@ -11,8 +11,9 @@ finite. fovea's flow for the EPE comes through the user's path, `fovea run optic
 a warm-up call), OpenCV's from cv2.DISOpticalFlow.calc on the same frames: the median over
 RUNS calls of the wall-clock time and of the process CPU time (all threads; the figure that
 means something on a loaded machine). With --opencl, a row "fv-ocl" per preset: fovea's DIS
-on that OpenCL device (gpu/dis_flow_gpu.h; `--set device=...`), in the last two columns. Needs Debian's python3-opencv and python3-numpy
-(apt-get install -y python3-opencv); run it with the system python (/usr/bin/python3).
+on that OpenCL device (gpu/dis_flow_gpu.h; `--set device=...`), in the last two columns.
+Needs Debian's python3-opencv and python3-numpy (apt-get install -y python3-opencv); run it
+with the system python (/usr/bin/python3).
 """
 import argparse
 import json
