@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "graph/image.h"
+#include "graph/landmark.h"
 
 /* A rigid motion of the image plane: turn by an angle about (cx, cy), then shift by
  * (tx, ty). All in pixels, origin at the top-left corner of the image. */
@@ -41,8 +42,6 @@ FvImage *clip_load_photo (const char *name);
 void clip_make (const FvImage *photo, int n, double shift_x, double shift_y, double turn_deg,
                 FvImage **frames, ClipMotion *motions);
 void clip_free_frames (FvImage **frames, int n);
-
-#include "graph/landmark.h"
 
 /* The distance (px) of each landmark of @lm from its counterpart of @truth0 moved by @m
  * (both relative to a @W x @H image), over the box size (the larger side of the moved
