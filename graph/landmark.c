@@ -1,6 +1,8 @@
 /* fovea — the landmark payload. */
 #include "graph/landmark.h"
 
+#include <string.h>
+
 FvTypeId
 fv_type_landmarks (void)
 {
@@ -16,6 +18,15 @@ fv_landmarks_new (int n)
   FvLandmarks *l = g_new0 (FvLandmarks, 1);
   l->n = MAX (n, 0);
   l->items = g_new0 (FvLandmark, MAX (n, 1));
+  return l;
+}
+
+FvLandmarks *
+fv_landmarks_copy (const FvLandmarks *src)
+{
+  FvLandmarks *l = fv_landmarks_new (src->n);
+  memcpy (l->items, src->items, sizeof (FvLandmark) * (gsize) l->n);
+  l->score = src->score;
   return l;
 }
 

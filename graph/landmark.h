@@ -23,6 +23,8 @@ typedef struct {
 FvTypeId fv_type_landmarks (void);
 
 FvLandmarks *fv_landmarks_new (int n);   /* zeroed; transfer full */
+/* A copy of @src's points and score. transfer full. */
+FvLandmarks *fv_landmarks_copy (const FvLandmarks *src);
 void fv_landmarks_free (FvLandmarks *l);
 
 FvPacket *fv_packet_new_landmarks (FvLandmarks *l);             /* transfer full */

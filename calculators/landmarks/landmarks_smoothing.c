@@ -23,7 +23,6 @@
  * number of landmarks (MediaPipe fails there).
  */
 #include <math.h>
-#include <string.h>
 
 #include "calculators/detection/image_size.h"
 #include "calculators/detection/ports.h"
@@ -198,9 +197,7 @@ smoothing_process (FvCalculatorContext *ctx, GError **error)
                                  st->derivate_cutoff);
       st->n = in->n;
     }
-  FvLandmarks *out = fv_landmarks_new (in->n);
-  out->score = in->score;
-  memcpy (out->items, in->items, sizeof (FvLandmark) * (gsize) in->n);
+  FvLandmarks *out = fv_landmarks_copy (in);
   /* to pixels (z in x's scale, as MediaPipe) */
   for (int i = 0; i < in->n; i++)
     {

@@ -12,8 +12,6 @@
  * filters and emits nothing, as does a change in the number of landmarks.
  */
 #include <math.h>
-#include <string.h>
-
 #include "calculators/landmarks/one_euro_filter.h"
 #include "graph/calculator.h"
 #include "graph/landmark.h"
@@ -119,9 +117,7 @@ visibility_process (FvCalculatorContext *ctx, GError **error)
       st->filters = g_new0 (FvLowPassFilter, (gsize) in->n);
       st->n = in->n;
     }
-  FvLandmarks *out = fv_landmarks_new (in->n);
-  out->score = in->score;
-  memcpy (out->items, in->items, sizeof (FvLandmark) * (gsize) in->n);
+  FvLandmarks *out = fv_landmarks_copy (in);
   for (int i = 0; i < in->n; i++)
     out->items[i].visibility =
       (float) fv_low_pass_filter_apply (&st->filters[i], st->alpha, in->items[i].visibility);

@@ -1,8 +1,6 @@
 /* Test helper: runs the face_mesh solutions over frames (see face_mesh_run.h). */
 #include "tests/solutions/face_mesh_run.h"
 
-#include <string.h>
-
 #include "graph/fovea-graph.h"
 #include "graph/packet_vector.h"
 #include "tests/solutions/solution_run.h"
@@ -35,10 +33,7 @@ on_landmarks (FvPacket *packet, gpointer user_data, GError **error)
   for (guint i = 0; i < faces->len; i++)
     {
       const FvLandmarks *src = fv_packet_get_landmarks (g_ptr_array_index (faces, i));
-      FvLandmarks *copy = fv_landmarks_new (src->n);
-      memcpy (copy->items, src->items, sizeof (FvLandmark) * (gsize) src->n);
-      copy->score = src->score;
-      g_ptr_array_add (c->run->faces[ts], copy);
+      g_ptr_array_add (c->run->faces[ts], fv_landmarks_copy (src));
     }
   g_mutex_unlock (&c->lock);
   return TRUE;

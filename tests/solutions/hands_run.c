@@ -1,8 +1,6 @@
 /* Test helper: runs the hands solutions over frames (see hands_run.h). */
 #include "tests/solutions/hands_run.h"
 
-#include <string.h>
-
 #include "graph/fovea-graph.h"
 #include "graph/packet_vector.h"
 #include "tests/solutions/solution_run.h"
@@ -19,15 +17,6 @@ typedef struct {
   HandsRun *run;
   GMutex lock;
 } Collect;
-
-static FvLandmarks *
-copy_landmarks (const FvLandmarks *src)
-{
-  FvLandmarks *copy = fv_landmarks_new (src->n);
-  memcpy (copy->items, src->items, sizeof (FvLandmark) * (gsize) src->n);
-  copy->score = src->score;
-  return copy;
-}
 
 static FvClassifications *
 copy_classifications (const FvClassifications *src)
@@ -67,7 +56,7 @@ collect (Collect *c, FvPacket *packet, GPtrArray **per_frame, gboolean classes, 
           return FALSE;
         }
       g_ptr_array_add (per_frame[ts], classes ? (gpointer) copy_classifications (k)
-                                              : (gpointer) copy_landmarks (l));
+                                              : (gpointer) fv_landmarks_copy (l));
     }
   g_mutex_unlock (&c->lock);
   return TRUE;

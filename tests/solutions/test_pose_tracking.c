@@ -29,8 +29,6 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
-
 #define N_FRAMES 16
 #define SHIFT_X_PX 2.0
 #define SHIFT_Y_PX -1.0
@@ -67,8 +65,7 @@ on_landmarks (FvPacket *packet, gpointer user_data, GError **error)
       g_set_error (error, FV_GRAPH_ERROR, FV_GRAPH_ERROR_INVALID, "unexpected landmarks");
       return FALSE;
     }
-  FvLandmarks *copy = fv_landmarks_new (src->n);
-  memcpy (copy->items, src->items, sizeof (FvLandmark) * (gsize) src->n);
+  FvLandmarks *copy = fv_landmarks_copy (src);
   g_mutex_lock (&run->lock);
   fv_landmarks_free (run->landmarks[k]);
   run->landmarks[k] = copy;
