@@ -12,6 +12,7 @@
  * filters and emits nothing, as does a change in the number of landmarks.
  */
 #include <math.h>
+
 #include "calculators/landmarks/one_euro_filter.h"
 #include "graph/calculator.h"
 #include "graph/landmark.h"
